@@ -1,0 +1,77 @@
+import type { StompHeaders } from '../codec/stomp-frame.js';
+
+/** STOMP ack modes (SUBSCRIBE `ack` header). `auto` is the default. */
+export type AckMode = 'auto' | 'client' | 'client-individual';
+
+/**
+ * A message inside the broker: what a SEND carried, minus the frame-control headers
+ * (`destination` is a field; `content-length`, `receipt`, `transaction` are dropped).
+ * `headers` holds every other header of the SEND untouched (user headers, `content-type`).
+ * One BrokerMessage is shared by every delivery of it: its encoded form is cached on it
+ * (`encoded`, filled by the encoder) so a fan-out encodes the body once, not per subscriber.
+ */
+export interface BrokerMessage {
+  destination: string;
+  headers: StompHeaders;
+  body: Buffer;
+  /** Encoder cache: shared MESSAGE tail per escaping flavour (index 0: 1.0, 1: 1.1, 2: 1.2). */
+  encoded?: (Buffer | undefined)[];
+}
+
+/** A subscription as the broker sees it. */
+export interface Subscription {
+  /** SUBSCRIBE `id` (1.0 without id: the destination). Unique per client. */
+  readonly id: string;
+  /** As subscribed: may be a pattern (`/topic/price.*`). */
+  readonly destination: string;
+  readonly ack: AckMode;
+  /** All SUBSCRIBE headers, for broker extensions (e.g. `prefetch-count`). */
+  readonly headers: StompHeaders;
+  readonly client: BrokerClient;
+}
+
+/** One MESSAGE to write to one subscription. */
+export interface Delivery {
+  readonly subscription: Subscription;
+  readonly message: BrokerMessage;
+  /**
+   * Unique among this client's deliveries. It is the MESSAGE `message-id` and, for client and
+   * client-individual subscriptions, its `ack` header: ACK/NACK name it (`id` in 1.2,
+   * `message-id` in 1.0/1.1).
+   */
+  readonly messageId: string;
+  /** True when this message was delivered before and came back (NACK, unsubscribe, disconnect). */
+  readonly redelivered: boolean;
+}
+
+/** What the broker needs of a session. Implemented by the STOMP session. */
+export interface BrokerClient {
+  readonly id: string;
+  /** Write one MESSAGE now. Never throws; a client that cannot keep up closes itself. */
+  deliver(delivery: Delivery): void;
+}
+
+/**
+ * The broker seen from a session: the embedded broker implements it, the relay (later) too.
+ * Methods throw a StompError (stable `code`) when the request cannot take effect; the session
+ * turns it into an ERROR frame.
+ */
+export interface MessageBroker {
+  /** True when `destination` belongs to the broker (matches one of its prefixes). */
+  isBrokerDestination(destination: string): boolean;
+  addClient(client: BrokerClient): void;
+  /** Drops the client's subscriptions; its unacknowledged queue messages go back to their queues. */
+  removeClient(client: BrokerClient): void;
+  /** Throws DUPLICATE_SUBSCRIPTION, LIMIT_EXCEEDED, INVALID_HEADER (bad destination/pattern). */
+  subscribe(client: BrokerClient, id: string, destination: string, ack: AckMode, headers: StompHeaders): void;
+  /** Stops delivery at once; unacked queue messages go back to the queue. Throws UNKNOWN_SUBSCRIPTION. */
+  unsubscribe(client: BrokerClient, id: string): void;
+  /** Routes a message: fan-out on topics, one consumer on queues. Throws QUEUE_FULL. */
+  publish(message: BrokerMessage): void;
+  /** Throws UNKNOWN_ACK when `messageId` is not pending for this client. */
+  ack(client: BrokerClient, messageId: string): void;
+  /** Returns the message(s) to their queue for redelivery (topics: dropped). Throws UNKNOWN_ACK. */
+  nack(client: BrokerClient, messageId: string): void;
+  /** Releases everything (server shutdown). */
+  close(): void;
+}

@@ -1,0 +1,18 @@
+/** Options of the embedded ("simple") broker. */
+export interface SimpleBrokerOptions {
+  /** Destinations the broker serves. Default `['/topic', '/queue']`. */
+  destinationPrefixes: string[];
+  /** Prefixes with queue semantics (competing consumers, held while unsubscribed). Default `['/queue']`. */
+  queuePrefixes: string[];
+  /** Most messages one queue holds (waiting or unacknowledged) before SEND fails with QUEUE_FULL. Default 10000. */
+  maxQueuedMessages: number;
+  /** Most subscriptions one session may hold. Default 1000. */
+  maxSubscriptionsPerSession: number;
+}
+
+export const DEFAULT_SIMPLE_BROKER_OPTIONS: Readonly<SimpleBrokerOptions> = Object.freeze({
+  destinationPrefixes: ['/topic', '/queue'],
+  queuePrefixes: ['/queue'],
+  maxQueuedMessages: 10_000,
+  maxSubscriptionsPerSession: 1_000,
+});

@@ -1,0 +1,333 @@
+import type { StompError } from '../errors/stomp.error.js';
+import { DEFAULT_CODEC_LIMITS, type CodecLimits } from './codec-limits.js';
+import { frameTooLarge, invalidEscape, lineTooLong, malformed, parseContentLength, tooManyHeaders } from './decoder-errors.js';
+import { GrowableBuffer } from './growable-buffer.js';
+import { createHeaderMap } from './header-map.js';
+import { escapeFlavour, unescapeHeader, type EscapeFlavour } from './header-escaping.js';
+import type { StompFrame, StompHeaders, StompVersion } from './stomp-frame.js';
+
+export interface StompDecoderHandler {
+  onFrame(frame: StompFrame): void;
+  /** One call per EOL (`\n` or `\r\n`) received between frames. */
+  onHeartbeat(): void;
+  /** Called exactly once; afterwards the decoder ignores all input. */
+  onError(error: StompError): void;
+}
+
+export interface StompDecoderOptions {
+  limits?: Partial<CodecLimits>;
+}
+
+const LF = 10;
+const CR = 13;
+const NUL = 0;
+
+// Parser states (plain integers: the switch in write() stays a jump table).
+const IDLE = 0; // between frames: EOLs are heart-beats
+const IDLE_CR = 1; // between frames, after a CR that must be followed by LF
+const COMMAND = 2; // inside the command line
+const HEADERS = 3; // inside the header block, until the blank line
+const BODY_LENGTH = 4; // reading exactly content-length bytes
+const BODY_NUL = 5; // reading up to the first NUL
+const EXPECT_NUL = 6; // content-length bytes read; the NUL must follow
+const FAILED = 7;
+
+const EMPTY = Buffer.alloc(0);
+/** Our "not scanned yet" marker for the NUL position cache (indexOf gives -1 for "none"). */
+const UNKNOWN = -2;
+/** Position returned after a failure: past any chunk, so write()'s loop ends. */
+const STOP = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Incremental STOMP 1.0/1.1/1.2 frame decoder over a byte stream (TCP chunks or WebSocket
+ * messages: frames may span chunks, a chunk may hold many frames). Limits are enforced while
+ * parsing, so it never buffers more than maxFrameSize body bytes or maxHeaderLength line bytes.
+ * The common case, a whole frame inside one chunk, copies nothing: the body is a subarray.
+ * Not re-entrant: a handler must not call write() from inside onFrame/onHeartbeat/onError.
+ */
+export class StompDecoder {
+  /** Negotiated version: selects header unescaping. The session sets it after CONNECT. */
+  version: StompVersion = '1.2';
+
+  private readonly handler: StompDecoderHandler;
+  private readonly maxFrameSize: number;
+  private readonly maxHeaders: number;
+  private readonly maxHeaderLength: number;
+  private state = IDLE;
+
+  // Current input chunk and where its next NUL is (valid during one write()).
+  private chunk: Buffer = EMPTY;
+  private nulAt = UNKNOWN;
+
+  // Frame being decoded.
+  private command = '';
+  private headers: StompHeaders | undefined;
+  private flavour: EscapeFlavour = 2;
+  private headerCount = 0;
+  /** Frame bytes consumed so far: command, header lines and their EOLs, body bytes read. */
+  private frameBytes = 0;
+  private contentLength = -1;
+  private readonly line = new GrowableBuffer();
+  private readonly body = new GrowableBuffer();
+  private fixedBody: Buffer | undefined;
+  private fixedFill = 0;
+  private completeBody: Buffer = EMPTY;
+
+  constructor(handler: StompDecoderHandler, options?: StompDecoderOptions) {
+    this.handler = handler;
+    // `??` rather than a spread: a limit given as undefined keeps its default instead of disabling it.
+    const limits = options?.limits;
+    this.maxFrameSize = limits?.maxFrameSize ?? DEFAULT_CODEC_LIMITS.maxFrameSize;
+    this.maxHeaders = limits?.maxHeaders ?? DEFAULT_CODEC_LIMITS.maxHeaders;
+    this.maxHeaderLength = limits?.maxHeaderLength ?? DEFAULT_CODEC_LIMITS.maxHeaderLength;
+  }
+
+  /** True once an error was reported; all further input is ignored. */
+  get failed(): boolean {
+    return this.state === FAILED;
+  }
+
+  /** Bytes held across chunk boundaries (a partial line or body); bounded by the limits. */
+  get bufferedBytes(): number {
+    return this.line.length + this.body.length + this.fixedFill;
+  }
+
+  /** Feeds one chunk of the byte stream (or one WebSocket message). Never throws for any input. */
+  write(chunk: Buffer): void {
+    if (this.state === FAILED) return;
+    this.chunk = chunk;
+    this.nulAt = UNKNOWN;
+    const end = chunk.length;
+    let pos = 0;
+    while (pos < end) {
+      switch (this.state) {
+        case IDLE: {
+          const b = chunk[pos]!;
+          if (b === LF) {
+            pos++;
+            this.handler.onHeartbeat();
+          } else if (b === CR) {
+            if (pos + 1 === end) {
+              this.state = IDLE_CR;
+              pos++;
+            } else if (chunk[pos + 1] === LF) {
+              pos += 2;
+              this.handler.onHeartbeat();
+            } else {
+              this.fail(malformed('CR not followed by LF between frames'));
+              return;
+            }
+          } else {
+            this.state = COMMAND;
+            this.frameBytes = 0;
+          }
+          break;
+        }
+        case IDLE_CR:
+          if (chunk[pos] !== LF) {
+            this.fail(malformed('CR not followed by LF between frames'));
+            return;
+          }
+          pos++;
+          this.state = IDLE;
+          this.handler.onHeartbeat();
+          break;
+        case COMMAND:
+        case HEADERS:
+          pos = this.readLine(pos, end);
+          break;
+        case BODY_LENGTH:
+          pos = this.readFixedBody(pos, end);
+          break;
+        case EXPECT_NUL:
+          if (chunk[pos] !== NUL) {
+            this.fail(malformed(`Frame body longer than its content-length (${this.contentLength}): no NUL after it`));
+            return;
+          }
+          pos = this.emit(pos + 1);
+          break;
+        case BODY_NUL:
+          pos = this.readNulBody(pos, end);
+          break;
+        default: // FAILED
+          return;
+      }
+    }
+    this.chunk = EMPTY;
+  }
+
+  // ---- lines (command and headers) ---------------------------------------------------------
+
+  /** Consumes one line (or the rest of the chunk when its EOL is not there yet). */
+  private readLine(pos: number, end: number): number {
+    const chunk = this.chunk;
+    const lf = chunk.indexOf(LF, pos);
+    const nul = this.nextNul(pos);
+    // A NUL ends a frame: inside the command or header lines the frame was cut short.
+    if (nul !== -1 && (lf === -1 || nul < lf)) return this.failAt(malformed('NUL inside the command or header lines'));
+    const held = this.line.length;
+    if (lf === -1) {
+      // No EOL yet: check the limits before holding the bytes (a trailing CR may be the EOL's).
+      const total = held + (end - pos);
+      const last = chunk[end - 1];
+      if (total > this.maxHeaderLength + 1 || (total === this.maxHeaderLength + 1 && last !== CR)) {
+        return this.failAt(lineTooLong(this.state === COMMAND, this.maxHeaderLength));
+      }
+      if (this.frameBytes + total > this.maxFrameSize) return this.failAt(frameTooLarge(this.maxFrameSize));
+      this.line.append(chunk, pos, end, this.maxHeaderLength + 1);
+      return end;
+    }
+    let lineEnd = lf;
+    const lastByte = lf > pos ? chunk[lf - 1] : held > 0 ? this.line.at(held - 1) : -1;
+    if (lastByte === CR) lineEnd--; // STOMP 1.2: EOL is LF or CR LF
+    const length = held + (lineEnd - pos);
+    if (length > this.maxHeaderLength) return this.failAt(lineTooLong(this.state === COMMAND, this.maxHeaderLength));
+    this.frameBytes += held + (lf + 1 - pos);
+    if (this.frameBytes > this.maxFrameSize) return this.failAt(frameTooLarge(this.maxFrameSize));
+    let ok: boolean;
+    if (held === 0) {
+      ok = this.onLine(chunk, pos, lineEnd);
+    } else {
+      // The line began in an earlier chunk: join it (bounded by maxHeaderLength + 1).
+      this.line.append(chunk, pos, lf, this.maxHeaderLength + 2);
+      const joined = this.line.take();
+      ok = this.onLine(joined, 0, length);
+    }
+    return ok ? lf + 1 : STOP;
+  }
+
+  /** Handles one complete line [s, e) of `buf` (EOL excluded). Returns false after a failure. */
+  private onLine(buf: Buffer, s: number, e: number): boolean {
+    if (this.state === COMMAND) {
+      // STOMP: the command is never escaped; judging its name is the session's job.
+      this.command = buf.toString('utf8', s, e);
+      this.flavour = escapeFlavour(this.command, this.version);
+      this.headers = createHeaderMap();
+      this.headerCount = 0;
+      this.contentLength = -1;
+      this.state = HEADERS;
+      return true;
+    }
+    if (s === e) return this.startBody();
+    if (++this.headerCount > this.maxHeaders) {
+      return this.fail(tooManyHeaders(this.maxHeaders));
+    }
+    // One UTF-8 decode per line; ':' is ASCII, so the string's first ':' is the line's first colon byte.
+    const text = buf.toString('utf8', s, e);
+    // Split at the FIRST colon: values may contain raw ':' (1.0, and lenient 1.1 peers).
+    const colon = text.indexOf(':');
+    if (colon === -1) return this.fail(malformed('Header line without ":"'));
+    if (colon === 0) return this.fail(malformed('Header line with an empty name'));
+    let name = text.slice(0, colon);
+    let value = text.slice(colon + 1);
+    const flavour = this.flavour;
+    if (flavour !== 0) {
+      // Fast path inside unescapeHeader: a text without backslash comes back as is.
+      const n = unescapeHeader(name, flavour);
+      const v = unescapeHeader(value, flavour);
+      if (n === undefined || v === undefined) return this.fail(invalidEscape(name, value, n === undefined, flavour));
+      name = n;
+      value = v;
+    }
+    const headers = this.headers!;
+    // STOMP 1.2: repeated headers, only the first occurrence counts.
+    if (headers[name] !== undefined) return true;
+    headers[name] = value;
+    if (name === 'content-length') {
+      const length = parseContentLength(value);
+      if (length < 0) return this.fail(malformed(`Invalid content-length "${value}"`));
+      this.contentLength = length;
+    }
+    return true;
+  }
+
+  // ---- body --------------------------------------------------------------------------------
+
+  /** The blank line ended the header block. */
+  private startBody(): boolean {
+    if (this.contentLength >= 0) {
+      // Announced size known now: refuse before a single body byte arrives.
+      if (this.frameBytes + this.contentLength > this.maxFrameSize) return this.fail(frameTooLarge(this.maxFrameSize));
+      this.state = BODY_LENGTH;
+      this.fixedFill = 0;
+    } else {
+      this.state = BODY_NUL;
+    }
+    return true;
+  }
+
+  private readFixedBody(pos: number, end: number): number {
+    const length = this.contentLength;
+    if (length === 0) {
+      this.completeBody = EMPTY;
+    } else if (this.fixedBody === undefined && end - pos >= length) {
+      this.completeBody = this.chunk.subarray(pos, pos + length); // whole body in this chunk: no copy
+      pos += length;
+    } else {
+      const target = (this.fixedBody ??= Buffer.allocUnsafe(length));
+      const n = Math.min(end - pos, length - this.fixedFill);
+      this.chunk.copy(target, this.fixedFill, pos, pos + n);
+      this.fixedFill += n;
+      pos += n;
+      if (this.fixedFill < length) return pos;
+      this.completeBody = target;
+      this.fixedBody = undefined;
+      this.fixedFill = 0;
+    }
+    this.frameBytes += length;
+    this.state = EXPECT_NUL;
+    return pos;
+  }
+
+  private readNulBody(pos: number, end: number): number {
+    const nul = this.nextNul(pos);
+    const room = this.maxFrameSize - this.frameBytes - this.body.length;
+    const stop = nul === -1 ? end : nul;
+    if (stop - pos > room) return this.failAt(frameTooLarge(this.maxFrameSize));
+    if (nul !== -1 && this.body.length === 0) {
+      this.completeBody = nul === pos ? EMPTY : this.chunk.subarray(pos, nul); // no copy
+    } else {
+      if (stop > pos) this.body.append(this.chunk, pos, stop, this.maxFrameSize - this.frameBytes);
+      if (nul === -1) return end;
+      this.completeBody = this.body.take();
+    }
+    return this.emit(nul + 1);
+  }
+
+  /** Delivers the finished frame; resets first so a throwing handler leaves a sane decoder. */
+  private emit(next: number): number {
+    const frame: StompFrame = { command: this.command, headers: this.headers!, body: this.completeBody };
+    this.headers = undefined;
+    this.completeBody = EMPTY;
+    this.state = IDLE;
+    this.handler.onFrame(frame);
+    return next;
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  /** Index of the first NUL at or after pos in the current chunk (-1: none). Scans each byte once per chunk. */
+  private nextNul(pos: number): number {
+    if (this.nulAt === UNKNOWN || (this.nulAt !== -1 && this.nulAt < pos)) this.nulAt = this.chunk.indexOf(NUL, pos);
+    return this.nulAt;
+  }
+
+  /** fail() for callers that return a position: ends the write() loop. */
+  private failAt(error: StompError): number {
+    this.fail(error);
+    return STOP;
+  }
+
+  private fail(error: StompError): false {
+    this.state = FAILED;
+    this.chunk = EMPTY;
+    this.headers = undefined;
+    this.completeBody = EMPTY;
+    this.fixedBody = undefined;
+    this.fixedFill = 0;
+    this.line.clear();
+    this.body.clear();
+    this.handler.onError(error);
+    return false;
+  }
+}

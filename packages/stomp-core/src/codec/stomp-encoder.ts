@@ -1,0 +1,98 @@
+import type { BrokerMessage } from '../broker/message-broker.js';
+import { escapeFlavour, escapeHeader, versionFlavour, type EscapeFlavour } from './header-escaping.js';
+import type { StompHeaders, StompVersion } from './stomp-frame.js';
+
+/** A heart-beat: one EOL (STOMP 1.1 "Heart-beating"). Shared; never write into it. */
+export const HEARTBEAT_EOL: Buffer = Buffer.from('\n');
+
+/**
+ * Commands that always carry `content-length`, even for an empty body: they are the frames that
+ * may have a body (STOMP 1.2: SEND, MESSAGE, ERROR "SHOULD include a content-length header"),
+ * and an explicit `content-length:0` lets the peer skip the NUL scan.
+ */
+function alwaysHasLength(command: string): boolean {
+  return command === 'SEND' || command === 'MESSAGE' || command === 'ERROR';
+}
+
+/** `name:value\n` for every header except content-length (recomputed by the caller), in the given order. */
+function headerLines(headers: StompHeaders, flavour: EscapeFlavour, skipDestination: boolean): string {
+  let out = '';
+  for (const name of Object.keys(headers)) {
+    if (name === 'content-length' || name === '' || (skipDestination && name === 'destination')) continue; // an empty name cannot be decoded
+    const value = headers[name];
+    if (value === undefined) continue;
+    out += `${escapeHeader(name, true, flavour)}:${escapeHeader(String(value), false, flavour)}\n`;
+  }
+  return out;
+}
+
+/** Writes head (a string), then body, then the frame's NUL, into one new Buffer. */
+function assemble(head: string, body: Buffer | string | undefined, bodyLength: number): Buffer {
+  const headLength = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headLength + bodyLength + 1);
+  out.write(head, 0, 'utf8');
+  if (bodyLength > 0) {
+    if (typeof body === 'string') out.write(body, headLength, 'utf8');
+    else body!.copy(out, headLength);
+  }
+  out[headLength + bodyLength] = 0;
+  return out;
+}
+
+/**
+ * Encodes one frame. Header names and values are escaped for `version` (none for 1.0 and for
+ * CONNECT/STOMP/CONNECTED); what a flavour cannot carry is replaced (see escapeHeader), so the
+ * result always decodes. `content-length` is computed from the body (any given one is dropped):
+ * present whenever the body is non-empty, and always (`content-length:0` too) on SEND/MESSAGE/ERROR.
+ * Headers keep their order; a header with an empty name or an undefined value is skipped.
+ */
+export function encodeFrame(
+  command: string,
+  headers: StompHeaders,
+  body: Buffer | string | undefined,
+  version: StompVersion,
+): Buffer {
+  const flavour = escapeFlavour(command, version);
+  const bodyLength = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  let head = `${command}\n${headerLines(headers, flavour, false)}`;
+  if (bodyLength > 0 || alwaysHasLength(command)) head += `content-length:${bodyLength}\n`;
+  return assemble(`${head}\n`, body, bodyLength);
+}
+
+/**
+ * The part of a MESSAGE frame shared by all its deliveries: `destination`, the message's headers
+ * (its own `destination` and `content-length` are replaced), `content-length`, the blank line,
+ * the body and the NUL. Encoded once per escaping flavour and cached in message.encoded[0|1|2].
+ */
+export function messageTail(message: BrokerMessage, version: StompVersion): Buffer {
+  const flavour = versionFlavour(version);
+  const cache = (message.encoded ??= []);
+  const cached = cache[flavour];
+  if (cached !== undefined) return cached;
+  const body = message.body;
+  const head =
+    `destination:${escapeHeader(message.destination, false, flavour)}\n` +
+    `${headerLines(message.headers, flavour, true)}content-length:${body.length}\n\n`;
+  const tail = assemble(head, body, body.length);
+  cache[flavour] = tail;
+  return tail;
+}
+
+/**
+ * The per-delivery start of a MESSAGE frame: command, `subscription`, `message-id`, `ack` (when
+ * given) and `extra` headers. Followed by messageTail(), it makes one complete frame; since the
+ * head comes first, its headers win over same-named headers of the message (STOMP 1.2: first wins).
+ */
+export function messageHead(
+  subscription: string,
+  messageId: string,
+  ack: string | undefined,
+  version: StompVersion,
+  extra?: StompHeaders,
+): Buffer {
+  const flavour = versionFlavour(version);
+  let head = `MESSAGE\nsubscription:${escapeHeader(subscription, false, flavour)}\nmessage-id:${escapeHeader(messageId, false, flavour)}\n`;
+  if (ack !== undefined) head += `ack:${escapeHeader(ack, false, flavour)}\n`;
+  if (extra !== undefined) head += headerLines(extra, flavour, false);
+  return Buffer.from(head);
+}

@@ -1,0 +1,130 @@
+import type { BrokerMessage } from '../../src/broker/message-broker.js';
+import { HEARTBEAT_EOL, encodeFrame, messageHead, messageTail } from '../../src/codec/stomp-encoder.js';
+import { decodeChunks } from './decoder-harness.js';
+
+const text = (buffer: Buffer) => buffer.toString('latin1');
+
+describe('encodeFrame: exact bytes', () => {
+  it('writes command, headers in order, computed content-length, blank line, body, NUL', () => {
+    const frame = encodeFrame('SEND', { destination: '/q', 'content-type': 'text/plain' }, 'hi', '1.2');
+    expect(text(frame)).toBe('SEND\ndestination:/q\ncontent-type:text/plain\ncontent-length:2\n\nhi\0');
+  });
+
+  it('replaces a given content-length with the real one', () => {
+    const frame = encodeFrame('SEND', { 'content-length': '99', destination: '/q' }, Buffer.from('a\0c'), '1.2');
+    expect(text(frame)).toBe('SEND\ndestination:/q\ncontent-length:3\n\na\0c\0');
+  });
+
+  it('counts content-length in UTF-8 bytes for string bodies', () => {
+    const frame = encodeFrame('MESSAGE', {}, 'é😀', '1.2');
+    expect(frame.toString('utf8')).toBe('MESSAGE\ncontent-length:6\n\né😀\0');
+  });
+
+  it('omits content-length for an empty body, except on SEND, MESSAGE and ERROR (content-length:0)', () => {
+    expect(text(encodeFrame('RECEIPT', { 'receipt-id': '7' }, undefined, '1.2'))).toBe('RECEIPT\nreceipt-id:7\n\n\0');
+    expect(text(encodeFrame('CONNECTED', { version: '1.2' }, Buffer.alloc(0), '1.2'))).toBe('CONNECTED\nversion:1.2\n\n\0');
+    expect(text(encodeFrame('ERROR', { message: 'x' }, undefined, '1.2'))).toBe('ERROR\nmessage:x\ncontent-length:0\n\n\0');
+    expect(text(encodeFrame('SEND', {}, '', '1.1'))).toBe('SEND\ncontent-length:0\n\n\0');
+    expect(text(encodeFrame('MESSAGE', {}, undefined, '1.0'))).toBe('MESSAGE\ncontent-length:0\n\n\0');
+  });
+
+  it('writes content-length on any command that has a body', () => {
+    expect(text(encodeFrame('RECEIPT', {}, 'x', '1.2'))).toBe('RECEIPT\ncontent-length:1\n\nx\0');
+  });
+
+  it('1.2 escapes \\ LF CR and : in names and values', () => {
+    const frame = encodeFrame('MESSAGE', { 'a:b\r': 'c\nd\re\\f:' }, undefined, '1.2');
+    expect(text(frame)).toBe('MESSAGE\na\\cb\\r:c\\nd\\re\\\\f\\c\ncontent-length:0\n\n\0');
+  });
+
+  it('1.1 escapes \\ LF and :, writes CR raw, and turns a value-final CR into a space', () => {
+    const frame = encodeFrame('MESSAGE', { 'a:b\r': 'c\nd\re\\f', last: 'x\r' }, undefined, '1.1');
+    expect(text(frame)).toBe('MESSAGE\na\\cb\r:c\\nd\re\\\\f\nlast:x \ncontent-length:0\n\n\0');
+  });
+
+  it('1.0 cannot escape: CR/LF become spaces, ":" in a name becomes "_", backslashes stay', () => {
+    const frame = encodeFrame('MESSAGE', { 'a:b\n': 'c\nd\re\\f:g' }, undefined, '1.0');
+    expect(text(frame)).toBe('MESSAGE\na_b :c d e\\f:g\ncontent-length:0\n\n\0');
+  });
+
+  it.each(['CONNECT', 'STOMP', 'CONNECTED'] as const)('%s is never escaped (1.2), only made safe', (command) => {
+    const frame = encodeFrame(command, { server: 'x:y\\z', 'a:b': 'l1\nl2' }, undefined, '1.2');
+    expect(text(frame)).toBe(`${command}\nserver:x:y\\z\na_b:l1 l2\n\n\0`);
+  });
+
+  it('replaces NUL in headers (no escape exists for it) and skips empty names and undefined values', () => {
+    const headers = { '': 'dropped', 'x\0': 'a\0b', gone: undefined as unknown as string };
+    expect(text(encodeFrame('SEND', headers, undefined, '1.2'))).toBe('SEND\nx :a b\ncontent-length:0\n\n\0');
+  });
+
+  it('decodes back what it encoded, for every version', () => {
+    for (const version of ['1.0', '1.1', '1.2'] as const) {
+      const bytes = encodeFrame('SEND', { destination: '/q', 'x-y': 'a\\b c', ['__proto__']: 'p' }, Buffer.from([0, 1, 0]), version);
+      const run = decodeChunks([bytes], version);
+      expect(run.errors).toEqual([]);
+      expect({ ...run.frames[0]!.headers }).toEqual({ destination: '/q', 'x-y': 'a\\b c', ['__proto__']: 'p', 'content-length': '3' });
+      expect([...run.frames[0]!.body]).toEqual([0, 1, 0]);
+    }
+  });
+
+  it('HEARTBEAT_EOL is one LF', () => {
+    expect(text(HEARTBEAT_EOL)).toBe('\n');
+  });
+});
+
+describe('messageHead + messageTail', () => {
+  const message = (): BrokerMessage => ({
+    destination: '/topic/a:b',
+    headers: { 'content-type': 'text/plain', 'content-length': '999', destination: '/ignored', 'x-user': 'v' },
+    body: Buffer.from('hello'),
+  });
+
+  it('tail: destination, message headers (own destination/content-length replaced), content-length, body, NUL', () => {
+    expect(text(messageTail(message(), '1.2'))).toBe(
+      'destination:/topic/a\\cb\ncontent-type:text/plain\nx-user:v\ncontent-length:5\n\nhello\0',
+    );
+    expect(text(messageTail(message(), '1.0'))).toBe('destination:/topic/a:b\ncontent-type:text/plain\nx-user:v\ncontent-length:5\n\nhello\0');
+  });
+
+  it('head: command, subscription, message-id, optional ack, extra headers', () => {
+    expect(text(messageHead('sub-1', 'm-1', undefined, '1.2'))).toBe('MESSAGE\nsubscription:sub-1\nmessage-id:m-1\n');
+    expect(text(messageHead('s:1', 'm-1', 'a-1', '1.2', { redelivered: 'true' }))).toBe(
+      'MESSAGE\nsubscription:s\\c1\nmessage-id:m-1\nack:a-1\nredelivered:true\n',
+    );
+    expect(text(messageHead('s:1', 'm\n1', undefined, '1.0'))).toBe('MESSAGE\nsubscription:s:1\nmessage-id:m 1\n');
+  });
+
+  it('caches the tail per escaping flavour on the message', () => {
+    const m = message();
+    const v12 = messageTail(m, '1.2');
+    expect(messageTail(m, '1.2')).toBe(v12);
+    const v11 = messageTail(m, '1.1');
+    const v10 = messageTail(m, '1.0');
+    expect(messageTail(m, '1.1')).toBe(v11);
+    expect(v11).not.toBe(v12);
+    expect(m.encoded).toEqual([v10, v11, v12]);
+    expect(m.encoded![2]).toBe(v12);
+  });
+
+  it.each(['1.0', '1.1', '1.2'] as const)('head + tail decode to one MESSAGE (%s); the head wins over message headers', (version) => {
+    const m = message();
+    m.headers.subscription = 'forged';
+    const bytes = Buffer.concat([messageHead('sub-1', 'm-7', 'm-7', version, { redelivered: 'true' }), messageTail(m, version)]);
+    const run = decodeChunks([bytes, bytes], version);
+    expect(run.errors).toEqual([]);
+    expect(run.frames).toHaveLength(2);
+    const frame = run.frames[0]!;
+    expect(frame.command).toBe('MESSAGE');
+    expect({ ...frame.headers }).toEqual({
+      subscription: 'sub-1',
+      'message-id': 'm-7',
+      ack: 'm-7',
+      redelivered: 'true',
+      destination: '/topic/a:b',
+      'content-type': 'text/plain',
+      'x-user': 'v',
+      'content-length': '5',
+    });
+    expect(frame.body.toString()).toBe('hello');
+  });
+});

@@ -1,0 +1,59 @@
+import type { CodecLimits } from '../codec/codec-limits.js';
+import { DEFAULT_CODEC_LIMITS } from '../codec/codec-limits.js';
+import type { SimpleBrokerOptions } from '../broker/simple-broker-options.js';
+import { DEFAULT_SIMPLE_BROKER_OPTIONS } from '../broker/simple-broker-options.js';
+
+/**
+ * Options of a StompServer. Every limit has a default (Spring's where Spring has one); all are
+ * documented in the README's options table.
+ */
+export interface StompServerOptions {
+  /** Heart-beat the server offers in CONNECTED: [sx (can send every), sy (wants every)] ms. 0 disables. Default [10000, 10000]. */
+  heartbeat: [number, number];
+  /** A peer silent for longer than the negotiated interval times this factor is closed. Default 3 (Spring's). */
+  heartbeatTolerance: number;
+  /** `server` header of CONNECTED. */
+  serverName: string;
+  /** Decoder limits: frame size (64 KiB), header count (64), header line length (8 KiB). */
+  limits: CodecLimits;
+  /** A connection must send its CONNECT within this many ms. Default 60000. */
+  timeToFirstFrame: number;
+  /** Most bytes queued for one slow client before it is closed. Default 512 KiB. */
+  sendBufferSizeLimit: number;
+  /** Longest a client may keep the server waiting on a full send buffer before it is closed (ms). Default 10000. */
+  sendTimeLimit: number;
+  /** Most open transactions per session. Default 16. */
+  maxTransactionsPerSession: number;
+  /** Most frames (SEND/ACK/NACK) one transaction may buffer. Default 1000. */
+  maxFramesPerTransaction: number;
+  /** Embedded broker options. */
+  broker: SimpleBrokerOptions;
+}
+
+/** What callers pass: any subset, nested objects merged with the defaults. */
+export type StompServerInit = Partial<Omit<StompServerOptions, 'limits' | 'broker'>> & {
+  limits?: Partial<CodecLimits>;
+  broker?: Partial<SimpleBrokerOptions>;
+};
+
+export const DEFAULT_STOMP_SERVER_OPTIONS: Readonly<StompServerOptions> = Object.freeze({
+  heartbeat: [10_000, 10_000] as [number, number],
+  heartbeatTolerance: 3,
+  serverName: 'nest-stomp/0.1.0',
+  limits: DEFAULT_CODEC_LIMITS,
+  timeToFirstFrame: 60_000,
+  sendBufferSizeLimit: 512 * 1024,
+  sendTimeLimit: 10_000,
+  maxTransactionsPerSession: 16,
+  maxFramesPerTransaction: 1_000,
+  broker: DEFAULT_SIMPLE_BROKER_OPTIONS,
+});
+
+export function resolveServerOptions(init: StompServerInit = {}): StompServerOptions {
+  return {
+    ...DEFAULT_STOMP_SERVER_OPTIONS,
+    ...init,
+    limits: { ...DEFAULT_CODEC_LIMITS, ...init.limits },
+    broker: { ...DEFAULT_SIMPLE_BROKER_OPTIONS, ...init.broker },
+  } as StompServerOptions;
+}

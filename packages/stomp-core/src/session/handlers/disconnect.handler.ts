@@ -1,0 +1,8 @@
+import type { CommandHandler } from './command-handler.js';
+
+/** DISCONNECT: RECEIPT (when asked) after every earlier frame took effect, then close. */
+export const disconnectHandler: CommandHandler = {
+  handle(session, frame) {
+    session.close(frame.headers.receipt);
+  },
+};

@@ -1,0 +1,325 @@
+import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-broker.js';
+import { StompDecoder } from '../codec/stomp-decoder.js';
+import { HEARTBEAT_EOL, encodeFrame, messageHead, messageTail } from '../codec/stomp-encoder.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
+import { StompErrorCode } from '../errors/error-codes.js';
+import { StompError } from '../errors/stomp.error.js';
+import { StompLimitError } from '../errors/stomp-limit.error.js';
+import type { StompConnection } from '../transport/stomp-connection.js';
+import { COMMAND_HANDLERS } from './handlers/index.js';
+import type { SessionHost } from './session-host.js';
+import { TransactionBuffer } from './transaction-buffer.js';
+import { toStompError } from './to-stomp-error.js';
+import { SessionState } from './session-state.js';
+
+export { SessionState };
+
+
+/** A client principal, set by authentication (later) — its name addresses /user destinations. */
+export interface StompPrincipal {
+  readonly name: string;
+  readonly [key: string]: unknown;
+}
+
+const REDELIVERED: StompHeaders = { redelivered: 'true' };
+/** Frames waiting behind an unfinished async handler before the session stops reading. */
+const MAX_INBOX = 256;
+
+/**
+ * One STOMP connection's protocol state: CONNECT negotiation, heart-beats, receipts, transactions,
+ * ERROR-then-close, per-session ordering, and the outbound buffer with its limits. Transport-agnostic:
+ * it sees only a StompConnection.
+ */
+export class StompSession implements BrokerClient {
+  readonly id: string;
+  state = SessionState.Connecting;
+  version: StompVersion = '1.2';
+  principal: StompPrincipal | undefined;
+  /** Free-form per-session data for the application (Spring's session attributes). */
+  readonly attributes = new Map<string, unknown>();
+  /** The CONNECT frame's headers, once connected. */
+  connectHeaders: StompHeaders | undefined;
+  readonly transactions: TransactionBuffer;
+  /** Ids of SUBSCRIBEs answered by the application (not held by the broker), so UNSUBSCRIBE of them is harmless. */
+  readonly applicationSubscriptions = new Set<string>();
+  /** Why the session ended, when it was not a clean DISCONNECT. */
+  closeError: StompError | undefined;
+
+  private readonly decoder: StompDecoder;
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private flushScheduled = false;
+  private lastWriteAt = Date.now();
+  private lastReadAt = Date.now();
+  private inbox: StompFrame[] | undefined;
+  private busy = false;
+  private brokerAttached = false;
+  private firstFrameTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
+  private blockedTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly connection: StompConnection,
+    readonly host: SessionHost,
+  ) {
+    this.id = host.newSessionId();
+    const options = host.options;
+    this.transactions = new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction);
+    this.decoder = new StompDecoder(
+      {
+        onFrame: (frame) => this.onFrame(frame),
+        onHeartbeat: () => undefined,
+        onError: (error) => this.fail(error),
+      },
+      { limits: options.limits },
+    );
+    connection.bind({
+      data: (chunk) => {
+        this.lastReadAt = Date.now();
+        this.decoder.write(chunk);
+      },
+      drain: () => this.onDrain(),
+      close: () => this.onClose(),
+    });
+    if (options.timeToFirstFrame > 0) {
+      this.firstFrameTimer = setTimeout(
+        () =>
+          this.fail(
+            new StompLimitError(
+              StompErrorCode.CONNECT_TIMEOUT,
+              `No CONNECT frame within ${options.timeToFirstFrame} ms`,
+            ),
+          ),
+        options.timeToFirstFrame,
+      ).unref();
+    }
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.connection.remoteAddress;
+  }
+
+  get transport(): string {
+    return this.connection.transport;
+  }
+
+  /** Called by the CONNECT handler once the session is accepted. */
+  accept(version: StompVersion, connectHeaders: StompHeaders, sendEvery: number, expectEvery: number): void {
+    this.version = version;
+    this.decoder.version = version;
+    this.connectHeaders = connectHeaders;
+    this.state = SessionState.Connected;
+    clearTimeout(this.firstFrameTimer);
+    this.host.broker.addClient(this);
+    this.brokerAttached = true;
+    if (sendEvery > 0) {
+      // STOMP 1.1: the server MUST send something at least every `sendEvery` ms. A check every
+      // fifth of the interval that beats once the next check would come too late keeps every gap
+      // within the interval while beating no faster than 0.8 × interval on an idle connection.
+      const tick = Math.max(1, Math.floor(sendEvery / 5));
+      const due = sendEvery - tick;
+      this.sendTimer = setInterval(() => {
+        const now = Date.now();
+        if (now - this.lastWriteAt < due) return;
+        this.lastWriteAt = now;
+        this.connection.write(HEARTBEAT_EOL);
+      }, tick).unref();
+    }
+    if (expectEvery > 0) {
+      const tolerance = expectEvery * this.host.options.heartbeatTolerance;
+      this.readTimer = setInterval(() => {
+        if (Date.now() - this.lastReadAt > tolerance) {
+          this.fail(
+            new StompError(StompErrorCode.HEARTBEAT_TIMEOUT, `No heart-beat from the client for ${tolerance} ms`),
+          );
+        }
+      }, expectEvery).unref();
+    }
+    this.host.sessionConnected(this);
+  }
+
+  // ---- inbound ------------------------------------------------------------------------------
+
+  private onFrame(frame: StompFrame): void {
+    if (this.state >= SessionState.Closing) return;
+    if (this.busy) {
+      // Keep the session's order: later frames wait for the unfinished async handler.
+      (this.inbox ??= []).push(frame);
+      if (this.inbox.length === MAX_INBOX) this.connection.pause();
+      return;
+    }
+    this.process(frame);
+  }
+
+  private process(frame: StompFrame): void {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.dispatch(frame);
+    } catch (error) {
+      this.fail(toStompError(error), frame.headers.receipt);
+      return;
+    }
+    if (pending) {
+      this.busy = true;
+      pending.then(
+        () => this.resumeInbox(),
+        (error: unknown) => this.fail(toStompError(error), frame.headers.receipt),
+      );
+    }
+  }
+
+  private resumeInbox(): void {
+    this.busy = false;
+    const inbox = this.inbox;
+    while (inbox && inbox.length > 0 && !this.busy && this.state < SessionState.Closing) {
+      if (inbox.length === MAX_INBOX) this.connection.resume();
+      this.process(inbox.shift()!);
+    }
+  }
+
+  /** Runs one frame's handler, then its receipt (STOMP: RECEIPT once the frame took effect). */
+  dispatch(frame: StompFrame): void | Promise<void> {
+    const handler = COMMAND_HANDLERS.get(frame.command);
+    if (!handler) {
+      throw new StompError(StompErrorCode.UNKNOWN_COMMAND, `Unknown command: ${frame.command.slice(0, 64)}`);
+    }
+    if (this.state === SessionState.Connecting && !handler.beforeConnect) {
+      throw new StompError(StompErrorCode.NOT_CONNECTED, `${frame.command} before CONNECT`);
+    }
+    // STOMP 1.2: only SEND, MESSAGE and ERROR frames may have a body.
+    if (frame.body.length > 0 && frame.command !== 'SEND') {
+      throw new StompError(StompErrorCode.BODY_NOT_ALLOWED, `A ${frame.command} frame must not have a body`);
+    }
+    const pending = handler.handle(this, frame);
+    if (pending) return pending.then(() => this.receipt(frame));
+    this.receipt(frame);
+  }
+
+  private receipt(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    // CONNECT takes no receipt (its answer is CONNECTED); DISCONNECT answers its own.
+    if (receipt !== undefined && this.state === SessionState.Connected && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
+      this.sendFrame('RECEIPT', { 'receipt-id': receipt });
+    }
+  }
+
+  // ---- outbound -----------------------------------------------------------------------------
+
+  /** BrokerClient: one MESSAGE for one subscription; head per delivery, body encoded once per message. */
+  deliver(delivery: Delivery): void {
+    if (this.state !== SessionState.Connected) return;
+    const subscription = delivery.subscription;
+    const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
+    const extra = delivery.redelivered ? REDELIVERED : undefined;
+    this.send(messageHead(subscription.id, delivery.messageId, ack, this.version, extra));
+    this.send(messageTail(delivery.message, this.version));
+  }
+
+  /** A MESSAGE straight to one subscription of this session, bypassing the broker (subscribe replies). */
+  sendMessage(subscriptionId: string, message: BrokerMessage, messageId: string): void {
+    if (this.state !== SessionState.Connected) return;
+    this.send(messageHead(subscriptionId, messageId, undefined, this.version));
+    this.send(messageTail(message, this.version));
+  }
+
+  sendFrame(command: string, headers: StompHeaders, body?: Buffer | string): void {
+    this.send(encodeFrame(command, headers, body, this.version));
+  }
+
+  /** Queues bytes; they leave in one write with everything else queued during this turn. */
+  send(chunk: Buffer): void {
+    if (this.state === SessionState.Closed) return;
+    this.out.push(chunk);
+    this.outBytes += chunk.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.host.scheduleFlush(this);
+    }
+    if (this.outBytes + this.connection.bufferedAmount > this.host.options.sendBufferSizeLimit) {
+      this.slowConsumer(`Send buffer limit exceeded (${this.host.options.sendBufferSizeLimit} bytes)`);
+    }
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.outBytes === 0 || this.state === SessionState.Closed) return;
+    const chunk = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    this.lastWriteAt = Date.now();
+    if (!this.connection.write(chunk) && !this.blockedTimer && this.state !== SessionState.Closing) {
+      const limit = this.host.options.sendTimeLimit;
+      this.blockedTimer = setTimeout(
+        () => this.slowConsumer(`Client did not read for ${limit} ms (send time limit)`),
+        limit,
+      ).unref();
+    }
+  }
+
+  private onDrain(): void {
+    clearTimeout(this.blockedTimer);
+    this.blockedTimer = undefined;
+  }
+
+  private slowConsumer(message: string): void {
+    if (this.state >= SessionState.Closing) return;
+    // Its buffer is full: an ERROR frame would queue behind it. Drop the connection now.
+    this.closeError = new StompLimitError(StompErrorCode.SLOW_CONSUMER, message);
+    this.beginClosing();
+    this.connection.destroy();
+  }
+
+  // ---- ending -------------------------------------------------------------------------------
+
+  /** Protocol or limit failure: ERROR frame (STOMP: server MUST close right after ERROR), then close. */
+  fail(error: StompError, receiptId?: string): void {
+    if (this.state >= SessionState.Closing) return;
+    this.closeError = error;
+    const headers: StompHeaders = { message: error.message, 'content-type': 'text/plain' };
+    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
+    // STOMP 1.2: an ERROR for a failed version negotiation names the versions the server speaks.
+    if (error.code === StompErrorCode.UNSUPPORTED_VERSION) headers.version = '1.0,1.1,1.2';
+    this.sendFrame('ERROR', headers, error.details ?? error.message);
+    this.beginClosing();
+    this.flush();
+    this.connection.end(1002, error.code);
+  }
+
+  /** DISCONNECT (receipt first, then close) or server shutdown without an error. */
+  close(receiptId?: string): void {
+    if (this.state >= SessionState.Closing) return;
+    if (receiptId !== undefined) this.sendFrame('RECEIPT', { 'receipt-id': receiptId });
+    this.beginClosing();
+    this.flush();
+    this.connection.end(1000);
+  }
+
+  /** Stops taking part in messaging at once: no delivery may reach a session that is going away. */
+  private beginClosing(): void {
+    this.state = SessionState.Closing;
+    this.stopTimers();
+    this.transactions.clear();
+    this.inbox = undefined;
+    if (this.brokerAttached) {
+      this.brokerAttached = false;
+      this.host.broker.removeClient(this);
+    }
+  }
+
+  private onClose(): void {
+    if (this.state === SessionState.Closed) return;
+    if (this.state !== SessionState.Closing) this.beginClosing();
+    this.state = SessionState.Closed;
+    clearTimeout(this.blockedTimer);
+    this.out = [];
+    this.outBytes = 0;
+    this.host.sessionClosed(this, this.closeError);
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.firstFrameTimer);
+    clearInterval(this.sendTimer);
+    clearInterval(this.readTimer);
+  }
+}

@@ -1,0 +1,72 @@
+import { isUtf8 } from 'node:buffer';
+import type { WebSocket } from 'ws';
+import type { StompConnection, StompConnectionEvents } from '../stomp-connection.js';
+
+/** How long a closing WebSocket may take for its closing handshake before it is terminated. */
+const CLOSE_LINGER_MS = 2_000;
+/** Bytes in flight past which write() reports a full buffer (net.Socket's default highWaterMark). */
+const HIGH_WATER_MARK = 16 * 1024;
+
+/** A STOMP connection over one WebSocket (STOMP over WebSocket: frames in text or binary messages). */
+export class WsConnection implements StompConnection {
+  readonly transport = 'ws';
+  private events: StompConnectionEvents | undefined;
+  /** Bytes given to ws.send whose write callback has not run yet. */
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remoteAddress: string | undefined,
+  ) {}
+
+  get bufferedAmount(): number {
+    return this.inFlight;
+  }
+
+  bind(events: StompConnectionEvents): void {
+    this.events = events;
+    // Text and binary messages alike carry STOMP bytes; ws hands both over as Buffers.
+    this.ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      events.data(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+    });
+    this.ws.on('error', () => undefined);
+    this.ws.once('close', () => {
+      this.closed = true;
+      events.close();
+    });
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return true;
+    const length = chunk.length;
+    this.inFlight += length;
+    // Text when the bytes are UTF-8 (what most STOMP-over-WebSocket clients expect), binary
+    // otherwise: a text message must be valid UTF-8 and a body may be any bytes.
+    this.ws.send(chunk, { binary: !isUtf8(chunk) }, () => {
+      this.inFlight -= length;
+      if (this.inFlight === 0) this.events?.drain();
+    });
+    // ws queues without limit: report "full" past the same high-water mark as a net.Socket, so
+    // the session applies its send-buffer and send-time limits; `drain` comes when all is written.
+    return this.inFlight < HIGH_WATER_MARK;
+  }
+
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
+  end(code = 1000, reason = ''): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    setTimeout(() => this.ws.terminate(), CLOSE_LINGER_MS).unref();
+  }
+
+  destroy(): void {
+    this.ws.terminate();
+  }
+}

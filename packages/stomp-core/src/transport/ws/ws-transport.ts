@@ -1,0 +1,69 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StompConnection } from '../stomp-connection.js';
+import { WsConnection } from './ws-connection.js';
+import { addUpgradeRoute } from './upgrade-dispatcher.js';
+
+/** WebSocket sub-protocols of STOMP, preferred first (the names stompjs and Spring use). */
+export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as const;
+
+export interface WebSocketEndpointOptions {
+  /** The HTTP server to share (the Nest app's). */
+  server: HttpServer;
+  /** Path of the endpoint. Default '/ws'. */
+  path?: string;
+  /** Largest WebSocket message accepted, in bytes (a STOMP frame may also span several messages). */
+  maxPayload: number;
+  /**
+   * Called with the upgrade request before the handshake completes; returning a status code
+   * refuses it with that HTTP status (used by origin checks).
+   */
+  verify?: (request: IncomingMessage) => number | undefined;
+}
+
+export interface WebSocketEndpoint {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+function selectProtocol(offered: Set<string>): string | false {
+  for (const protocol of STOMP_SUBPROTOCOLS) if (offered.has(protocol)) return protocol;
+  // A client that offers none of ours still gets STOMP, just without a sub-protocol answer.
+  return false;
+}
+
+/** Serves STOMP over WebSocket on `path` of an existing HTTP server. */
+export function attachWebSocketEndpoint(
+  options: WebSocketEndpointOptions,
+  accept: (connection: StompConnection, request: IncomingMessage) => void,
+): WebSocketEndpoint {
+  const path = options.path ?? '/ws';
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: selectProtocol,
+    maxPayload: options.maxPayload,
+    clientTracking: true,
+  });
+  const removeRoute = addUpgradeRoute(options.server, path, (request, socket, head) => {
+    const refused = options.verify?.(request);
+    if (refused !== undefined) {
+      socket.end(`HTTP/1.1 ${refused} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      accept(new WsConnection(ws, request.socket.remoteAddress), request);
+    });
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    path,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        removeRoute();
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      });
+      return closing;
+    },
+  };
+}

@@ -8,6 +8,8 @@ export interface SimpleBrokerOptions {
   maxQueuedMessages: number;
   /** Most subscriptions one session may hold. Default 1000. */
   maxSubscriptionsPerSession: number;
+  /** Most destinations whose pattern-subscription matches are cached (Spring's `cacheLimit`). Default 1024. */
+  cacheLimit?: number;
 }
 
 export const DEFAULT_SIMPLE_BROKER_OPTIONS: Readonly<SimpleBrokerOptions> = Object.freeze({
@@ -15,4 +17,5 @@ export const DEFAULT_SIMPLE_BROKER_OPTIONS: Readonly<SimpleBrokerOptions> = Obje
   queuePrefixes: ['/queue'],
   maxQueuedMessages: 10_000,
   maxSubscriptionsPerSession: 1_000,
+  cacheLimit: 1_024,
 });

@@ -1,0 +1,174 @@
+import { compilePattern, isPattern, type DestinationPattern } from '../util/destination-pattern.js';
+import { isSeparator } from '../util/destination-segments.js';
+import { DestinationCache } from './destination-cache.js';
+
+/** What the registry needs of a subscription: its destination, exact or a pattern. */
+export interface RegisteredSubscription {
+  readonly destination: string;
+}
+
+export interface SubscriptionRegistryOptions {
+  /** Most destinations whose pattern matches are cached. Default 1024 (Spring's `cacheLimit`). */
+  cacheLimit: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_CACHE_LIMIT = 1024;
+
+/** Subscriptions sharing one pattern: compiled and matched once for all of them. */
+interface PatternEntry<S> {
+  readonly pattern: DestinationPattern;
+  subscriptions: readonly S[];
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * Subscriptions by destination (Spring's name). `find` never scans every subscription:
+ * - exact destinations: one Map lookup;
+ * - patterns: indexed by their literal prefix (`/topic/price.stock` for `/topic/price.stock.*`), so
+ *   a destination only tests the patterns whose prefix is one of its own segment prefixes; the
+ *   result is cached per destination (bounded), and the cache entries a pattern change affects
+ *   are evicted precisely.
+ *
+ * Snapshot semantics: every array `find` returns is never modified afterwards (copy-on-write), so
+ * a caller may iterate it while deliveries subscribe and unsubscribe.
+ */
+export class SubscriptionRegistry<S extends RegisteredSubscription> {
+  private readonly exact = new Map<string, readonly S[]>();
+  private readonly patterns = new Map<string, PatternEntry<S>>();
+  private readonly byPrefix = new Map<string, PatternEntry<S>[]>();
+  private readonly cache: DestinationCache<readonly S[]>;
+  private count = 0;
+  private tests = 0;
+
+  constructor(options: Partial<SubscriptionRegistryOptions> = {}) {
+    this.cache = new DestinationCache(options.cacheLimit ?? DEFAULT_SUBSCRIPTION_CACHE_LIMIT);
+  }
+
+  /** Number of subscriptions held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Number of distinct patterns subscribed to. */
+  get patternCount(): number {
+    return this.patterns.size;
+  }
+
+  /** Pattern tests run on cache misses since creation (stats; shows the prefix index at work). */
+  get patternTests(): number {
+    return this.tests;
+  }
+
+  /** Number of destinations whose matches are cached. */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  /** Adds a subscription. Throws StompProtocolError(INVALID_HEADER) for a malformed pattern, changing nothing. */
+  add(subscription: S): void {
+    const destination = subscription.destination;
+    if (!isPattern(destination)) {
+      this.exact.set(destination, [...(this.exact.get(destination) ?? EMPTY), subscription]);
+      this.cache.delete(destination);
+    } else {
+      let entry = this.patterns.get(destination);
+      if (entry === undefined) {
+        entry = { pattern: compilePattern(destination), subscriptions: EMPTY };
+        this.patterns.set(destination, entry);
+        const prefix = entry.pattern.literalPrefix;
+        const bucket = this.byPrefix.get(prefix);
+        if (bucket === undefined) this.byPrefix.set(prefix, [entry]);
+        else bucket.push(entry);
+      }
+      entry.subscriptions = [...entry.subscriptions, subscription];
+      this.evict(entry.pattern);
+    }
+    this.count++;
+  }
+
+  /** Removes a subscription (by identity). False when it was not registered. */
+  remove(subscription: S): boolean {
+    const destination = subscription.destination;
+    if (!isPattern(destination)) {
+      const list = this.exact.get(destination);
+      const index = list === undefined ? -1 : list.indexOf(subscription);
+      if (index === -1) return false;
+      if (list!.length === 1) this.exact.delete(destination);
+      else this.exact.set(destination, without(list!, index));
+      this.cache.delete(destination);
+    } else {
+      const entry = this.patterns.get(destination);
+      const index = entry === undefined ? -1 : entry.subscriptions.indexOf(subscription);
+      if (index === -1) return false;
+      if (entry!.subscriptions.length === 1) this.dropPattern(entry!);
+      else entry!.subscriptions = without(entry!.subscriptions, index);
+      if (this.patterns.size === 0) this.cache.clear();
+      else this.evict(entry!.pattern);
+    }
+    this.count--;
+    return true;
+  }
+
+  /** Every subscription matching a concrete destination: exact ones first, then pattern ones. */
+  find(destination: string): readonly S[] {
+    if (this.patterns.size === 0) return this.exact.get(destination) ?? EMPTY;
+    const cached = this.cache.get(destination);
+    if (cached !== undefined) return cached;
+    const found = this.collect(destination);
+    this.cache.set(destination, found);
+    return found;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.exact.clear();
+    this.patterns.clear();
+    this.byPrefix.clear();
+    this.cache.clear();
+    this.count = 0;
+  }
+
+  /** Cache miss: the exact list plus the subscriptions of every matching pattern. */
+  private collect(destination: string): readonly S[] {
+    const base = this.exact.get(destination) ?? EMPTY;
+    // Candidate prefixes: none (''), each segment boundary, the whole destination. A separator at
+    // position 0 would give '' again: skipped, so no pattern is visited twice.
+    let result = this.visit('', destination, base, undefined);
+    for (let i = 1; i < destination.length; i++) {
+      if (isSeparator(destination.charCodeAt(i))) result = this.visit(destination.slice(0, i), destination, base, result);
+    }
+    if (destination.length > 0) result = this.visit(destination, destination, base, result);
+    return result ?? base;
+  }
+
+  private visit(prefix: string, destination: string, base: readonly S[], result: S[] | undefined): S[] | undefined {
+    const bucket = this.byPrefix.get(prefix);
+    if (bucket === undefined) return result;
+    for (const entry of bucket) {
+      this.tests++;
+      if (!entry.pattern.matches(destination)) continue;
+      result ??= [...base];
+      for (const subscription of entry.subscriptions) result.push(subscription);
+    }
+    return result;
+  }
+
+  private evict(pattern: DestinationPattern): void {
+    this.cache.evictWhere((destination) => pattern.matches(destination));
+  }
+
+  private dropPattern(entry: PatternEntry<S>): void {
+    this.patterns.delete(entry.pattern.source);
+    const prefix = entry.pattern.literalPrefix;
+    const bucket = this.byPrefix.get(prefix)!;
+    if (bucket.length === 1) this.byPrefix.delete(prefix);
+    else bucket.splice(bucket.indexOf(entry), 1);
+  }
+}
+
+function without<T>(list: readonly T[], index: number): T[] {
+  const copy = list.slice();
+  copy.splice(index, 1);
+  return copy;
+}

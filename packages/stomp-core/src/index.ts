@@ -1,0 +1,19 @@
+// The public API of @nest-stomp/core: everything users and the Nest layer may import.
+export * from './codec/index.js';
+export * from './errors/index.js';
+export * from './broker/index.js';
+export * from './util/index.js';
+export type { StompConnection, StompConnectionEvents } from './transport/stomp-connection.js';
+export { TcpConnection } from './transport/tcp/tcp-connection.js';
+export { WsConnection } from './transport/ws/ws-connection.js';
+export { STOMP_SUBPROTOCOLS, type WebSocketEndpoint, type WebSocketEndpointOptions } from './transport/ws/ws-transport.js';
+export type { TcpEndpoint, TcpEndpointOptions } from './transport/tcp/tcp-transport.js';
+export { StompSession, SessionState, type StompPrincipal } from './session/stomp-session.js';
+export type { ApplicationHandler } from './session/application-handler.js';
+export { StompServer, type StompServerEvents } from './server/stomp-server.js';
+export {
+  DEFAULT_STOMP_SERVER_OPTIONS,
+  resolveServerOptions,
+  type StompServerInit,
+  type StompServerOptions,
+} from './server/stomp-server-options.js';

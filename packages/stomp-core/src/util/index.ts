@@ -1,0 +1,2 @@
+export { compilePattern, isPattern, MAX_PATTERN_SEGMENTS, type DestinationPattern } from './destination-pattern.js';
+export { Deque } from './deque.js';

@@ -283,7 +283,8 @@ export class StompSession implements BrokerClient {
     this.sendFrame('ERROR', headers, error.details ?? error.message);
     this.beginClosing();
     this.flush();
-    this.connection.end(1002, error.code);
+    // WebSocket close code: 1001 "going away" for a shutdown, 1002 "protocol error" otherwise.
+    this.connection.end(error.code === StompErrorCode.SERVER_SHUTDOWN ? 1001 : 1002, error.code);
   }
 
   /** DISCONNECT (receipt first, then close) or server shutdown without an error. */

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { StompModule } from 'nest-stomp';
+import { CHAT_ASSETS, loadChatAssets } from './chat-assets.js';
+import { ChatPageController } from './chat-page.controller.js';
+
+/** Path of the STOMP WebSocket endpoint; the page connects to it on its own origin. */
+export const CHAT_WS_PATH = '/ws';
+
+export interface ChatModuleOptions {
+  /** STOMP TCP port; 0 picks a free one. Default 61613. */
+  tcpPort?: number;
+  /** Interface of the TCP listener. Default '127.0.0.1'. */
+  tcpHost?: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: ChatModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        StompModule.forRoot({
+          endpoint: { path: CHAT_WS_PATH },
+          tcp: { port: options.tcpPort ?? 61613, host: options.tcpHost ?? '127.0.0.1' },
+          // No controllers yet: the page SENDs straight to /topic/chat.<room> and the broker fans out.
+          broker: { type: 'simple' },
+        }),
+      ],
+      controllers: [ChatPageController],
+      providers: [{ provide: CHAT_ASSETS, useFactory: loadChatAssets }],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { chatAddresses, createChatApp } from './chat-app.js';
+
+async function main(): Promise<void> {
+  const app = await createChatApp({
+    tcpPort: Number(process.env.STOMP_TCP_PORT ?? 61613),
+    tcpHost: process.env.STOMP_TCP_HOST ?? '127.0.0.1',
+  });
+  // SIGTERM / SIGINT → Nest closes the app → STOMP clients get an ERROR frame, listeners stop.
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 3000));
+  const where = chatAddresses(app);
+  console.log(`Chat on ${where.http}  STOMP ${where.ws}  STOMP ${where.tcp ?? '(no TCP)'}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import type { StompServerInit } from '@nest-stomp/core';
+
+/** The STOMP-over-WebSocket endpoint, served on the Nest application's own HTTP server. */
+export interface StompEndpointOptions {
+  /** URL path of the endpoint. Default '/ws'. */
+  path?: string;
+}
+
+/** An optional plain-TCP listener (stomp.py, the Ruby gem, Java clients...). */
+export interface StompTcpOptions {
+  /** Port to listen on; 0 picks a free one (read it back from `StompServerHost.tcpEndpoint`). */
+  port: number;
+  /** Interface to bind. Default '127.0.0.1' (local only: opt in to '0.0.0.0' deliberately). */
+  host?: string;
+}
+
+/** The embedded in-memory broker (Spring's "simple broker", with real queues, acks and transactions). */
+export interface StompSimpleBrokerOptions {
+  type: 'simple';
+  /** Destinations the broker serves. Default ['/topic', '/queue']. */
+  destinationPrefixes?: string[];
+  /** Prefixes with queue semantics (competing consumers, held while nobody subscribes). Default ['/queue']. */
+  queuePrefixes?: string[];
+  /** Heart-beat the server offers in CONNECTED: [can send every, wants every] ms; 0 disables. Default [10000, 10000]. */
+  heartbeat?: [number, number];
+  /** Most messages one queue holds (waiting or unacknowledged) before SEND fails. Default 10000. */
+  maxQueuedMessages?: number;
+}
+
+/** Broker choices. A `'relay'` variant (RabbitMQ / ActiveMQ) joins this union later. */
+export type StompBrokerOptions = StompSimpleBrokerOptions;
+
+/** Options of `StompModule.forRoot()` / the factory of `StompModule.forRootAsync()`. */
+export interface StompModuleOptions {
+  /** WebSocket endpoint on the app's HTTP server; `false` serves no WebSocket (TCP only). Default { path: '/ws' }. */
+  endpoint?: StompEndpointOptions | false;
+  /** Plain-TCP listener; none unless set. */
+  tcp?: StompTcpOptions;
+  /** Destinations routed to @MessageMapping handlers. Default ['/app']. */
+  applicationDestinationPrefixes?: string[];
+  /** Prefix of user destinations (`/user/queue/errors`). Default '/user'. */
+  userDestinationPrefix?: string;
+  /** Default { type: 'simple' }. */
+  broker?: StompBrokerOptions;
+
+  // Core limits, passed through to the StompServer (defaults are Spring's where Spring has one).
+  /** Decoder limits: maxFrameSize (64 KiB), maxHeaders (64), maxHeaderLength (8 KiB). */
+  limits?: StompServerInit['limits'];
+  /** A connection must send CONNECT within this many ms. Default 60000. */
+  timeToFirstFrame?: number;
+  /** Most bytes queued for one slow client before it is closed. Default 512 KiB. */
+  sendBufferSizeLimit?: number;
+  /** Longest a client may keep the server waiting on a full send buffer (ms). Default 10000. */
+  sendTimeLimit?: number;
+  /** A peer silent for longer than the negotiated heart-beat times this factor is closed. Default 3. */
+  heartbeatTolerance?: number;
+  /** Most open transactions per session. Default 16. */
+  maxTransactionsPerSession?: number;
+  /** Most frames one transaction may buffer. Default 1000. */
+  maxFramesPerTransaction?: number;
+  /** Most subscriptions one session may hold. Default 1000. */
+  maxSubscriptionsPerSession?: number;
+}

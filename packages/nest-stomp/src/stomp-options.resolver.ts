@@ -1,0 +1,78 @@
+import type { StompServerInit } from '@nest-stomp/core';
+import type { StompBrokerOptions, StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
+
+/** Module options with the module-level defaults applied (the core applies its own to the rest). */
+export interface ResolvedStompModuleOptions {
+  endpoint: { path: string } | false;
+  tcp: { port: number; host: string } | undefined;
+  applicationDestinationPrefixes: string[];
+  userDestinationPrefix: string;
+  broker: StompBrokerOptions;
+  /** What the core StompServer is constructed with. */
+  server: StompServerInit;
+}
+
+export const DEFAULT_ENDPOINT_PATH = '/ws';
+export const DEFAULT_TCP_HOST = '127.0.0.1';
+
+/**
+ * Validates and completes the options once, at module start: a mistake in them should stop the
+ * app at boot with a message naming the option, not surface as odd behaviour on the first frame.
+ */
+export function resolveStompModuleOptions(options: StompModuleOptions = {}): ResolvedStompModuleOptions {
+  const broker = options.broker ?? { type: 'simple' };
+  // Plain JS callers and forRootAsync factories are not type-checked.
+  if ((broker as { type?: unknown }).type !== 'simple') {
+    throw new TypeError(`StompModule: broker.type must be 'simple' (got ${JSON.stringify(broker.type)})`);
+  }
+  const endpoint = options.endpoint === false ? false : { path: normalisePath(options.endpoint?.path) };
+  const tcp = options.tcp ? { port: checkPort(options.tcp.port), host: options.tcp.host ?? DEFAULT_TCP_HOST } : undefined;
+
+  const server: StompServerInit = {};
+  // Spring puts the heart-beat on the broker registration; the core has it on the server.
+  if (broker.heartbeat !== undefined) server.heartbeat = broker.heartbeat;
+  const brokerInit: NonNullable<StompServerInit['broker']> = {};
+  if (broker.destinationPrefixes !== undefined) brokerInit.destinationPrefixes = broker.destinationPrefixes;
+  if (broker.queuePrefixes !== undefined) brokerInit.queuePrefixes = broker.queuePrefixes;
+  if (broker.maxQueuedMessages !== undefined) brokerInit.maxQueuedMessages = broker.maxQueuedMessages;
+  if (options.maxSubscriptionsPerSession !== undefined) {
+    brokerInit.maxSubscriptionsPerSession = options.maxSubscriptionsPerSession;
+  }
+  server.broker = brokerInit;
+  // Copy only what was given: an explicit `undefined` must not override a core default.
+  for (const key of PASS_THROUGH) {
+    if (options[key] !== undefined) (server as Record<string, unknown>)[key] = options[key];
+  }
+
+  return {
+    endpoint,
+    tcp,
+    applicationDestinationPrefixes: options.applicationDestinationPrefixes ?? ['/app'],
+    userDestinationPrefix: options.userDestinationPrefix ?? '/user',
+    broker,
+    server,
+  };
+}
+
+const PASS_THROUGH = [
+  'limits',
+  'timeToFirstFrame',
+  'sendBufferSizeLimit',
+  'sendTimeLimit',
+  'heartbeatTolerance',
+  'maxTransactionsPerSession',
+  'maxFramesPerTransaction',
+] as const satisfies ReadonlyArray<keyof StompModuleOptions & keyof StompServerInit>;
+
+function normalisePath(path: string | undefined): string {
+  if (path === undefined) return DEFAULT_ENDPOINT_PATH;
+  if (!path.startsWith('/')) throw new TypeError(`StompModule: endpoint.path must start with '/' (got '${path}')`);
+  return path;
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`StompModule: tcp.port must be an integer in 0..65535 (got ${String(port)})`);
+  }
+  return port;
+}

@@ -1,0 +1,117 @@
+// STOMP 1.1 heart-beating: the server sends EOLs when asked, closes silent clients, stays quiet at 0,0.
+// Heart-beats are about time, so these tests measure bounded windows (with generous bounds).
+import { useCleanup } from '../support/cleanup.js';
+import { RawClient, TRANSPORTS } from '../support/raw-client.js';
+import { connectClient } from '../support/stomp-client.js';
+import { startServer, type TestServer } from '../support/test-server.js';
+import { delay } from '../support/wait.js';
+
+useCleanup();
+
+const BEAT = 100;
+
+describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
+  let ts: TestServer;
+  beforeEach(async () => {
+    ts = await startServer({ heartbeat: [BEAT, BEAT], heartbeatTolerance: 2 });
+  });
+
+  it('client asks 0,100: the server sends an EOL at least every ~100 ms', async () => {
+    const raw = await RawClient.open(ts, transport);
+    const connected = await raw.connect({ 'accept-version': '1.2', 'heart-beat': `0,${BEAT}` });
+    expect(connected.headers['heart-beat']).toBe(`${BEAT},${BEAT}`);
+    const window = 1_200;
+    const start = Date.now();
+    await delay(window);
+    const beats = raw.parser.eols.filter((t) => t >= start);
+    // Every 100 ms → ~12 in the window. Fewer than 8 means the server beats too slowly
+    // (e.g. every 200 ms); more than 30 means it floods.
+    expect(beats.length).toBeGreaterThanOrEqual(8);
+    expect(beats.length).toBeLessThanOrEqual(30);
+    expect(raw.isClosed).toBe(false);
+  });
+
+  it('client asks 0,300: the server beats at max(sx, cy) = 300 ms, not faster', async () => {
+    const raw = await RawClient.open(ts, transport);
+    await raw.connect({ 'accept-version': '1.2', 'heart-beat': '0,300' });
+    const start = Date.now();
+    await delay(1_300);
+    const beats = raw.parser.eols.filter((t) => t >= start).length;
+    expect(beats).toBeGreaterThanOrEqual(3);
+    expect(beats).toBeLessThanOrEqual(8);
+  });
+
+  it('client promises 100,0 then goes silent: closed after about 100 × tolerance', async () => {
+    const raw = await RawClient.open(ts, transport);
+    const connected = await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},0` });
+    const start = Date.now();
+    const error = await raw.expectErrorThenClose(3_000);
+    const elapsed = raw.closedAt! - start;
+    // Tolerance 2 → silent for more than 200 ms; checked every 100 ms → closed within ~300 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(2 * BEAT - 20);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(error.headers.message).toMatch(/heart-?beat/i);
+    const reason = await ts.sessionClosed(connected.headers.session!);
+    expect(reason?.code).toBe('STOMP_HEARTBEAT_TIMEOUT');
+  });
+
+  it('a client that keeps beating stays connected', async () => {
+    const raw = await RawClient.open(ts, transport);
+    await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},0` });
+    const timer = setInterval(() => raw.write('\n'), BEAT / 2);
+    try {
+      await delay(8 * BEAT);
+      expect(raw.isClosed).toBe(false);
+      await raw.sync();
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('heart-beat 0,0: no EOLs and no timeout', async () => {
+    const raw = await RawClient.open(ts, transport);
+    await raw.connect({ 'accept-version': '1.2', 'heart-beat': '0,0' });
+    await delay(6 * BEAT);
+    await raw.sync();
+    expect(raw.parser.eols).toHaveLength(0);
+    expect(raw.isClosed).toBe(false);
+  });
+
+  it('no heart-beat header means 0,0', async () => {
+    const raw = await RawClient.open(ts, transport);
+    await raw.connect({ 'accept-version': '1.2' });
+    await delay(6 * BEAT);
+    await raw.sync();
+    expect(raw.parser.eols).toHaveLength(0);
+  });
+
+  it('stompjs with heart-beats 100,100 is not dropped by either side', async () => {
+    const client = await connectClient(ts, transport, { heartbeat: [BEAT, BEAT] });
+    let lost = 0;
+    client.client.onHeartbeatLost = () => lost++;
+    await delay(12 * BEAT);
+    expect(lost).toBe(0);
+    expect(client.isClosed).toBe(false);
+    await client.sync();
+  });
+});
+
+describe('heart-beats disabled on the server', () => {
+  it('server heartbeat 0,0: a client asking for beats gets none and is never timed out', async () => {
+    const ts = await startServer({ heartbeat: [0, 0], heartbeatTolerance: 2 });
+    const raw = await RawClient.open(ts, 'tcp');
+    const connected = await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},${BEAT}` });
+    expect(connected.headers['heart-beat']).toBe('0,0');
+    await delay(6 * BEAT);
+    await raw.sync();
+    expect(raw.parser.eols).toHaveLength(0);
+    expect(raw.isClosed).toBe(false);
+  });
+
+  it('an invalid heart-beat header → ERROR, then close', async () => {
+    const ts = await startServer();
+    const raw = await RawClient.open(ts, 'tcp');
+    raw.send('CONNECT', { 'accept-version': '1.2', 'heart-beat': 'fast,slow' });
+    await raw.expectErrorThenClose();
+  });
+});

@@ -10,6 +10,21 @@ export { STOMP_SUBPROTOCOLS, type WebSocketEndpoint, type WebSocketEndpointOptio
 export type { TcpEndpoint, TcpEndpointOptions } from './transport/tcp/tcp-transport.js';
 export { StompSession, SessionState, type StompPrincipal } from './session/stomp-session.js';
 export type { ApplicationHandler } from './session/application-handler.js';
+export type { SessionSubscription } from './session/session-host.js';
+export type { ChannelDirection, ChannelInterceptor } from './session/channel-interceptor.js';
+export type { StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
+export {
+  UserRegistry,
+  type StompUser,
+  type StompUserSession,
+  type StompUserSubscription,
+} from './user/user-registry.js';
+export {
+  USER_SUFFIX,
+  UserDestinationResolver,
+  resolvedUserDestination,
+  type ParsedUserDestination,
+} from './user/user-destination-resolver.js';
 export { StompServer, type StompServerEvents } from './server/stomp-server.js';
 export {
   DEFAULT_STOMP_SERVER_OPTIONS,

@@ -14,6 +14,13 @@ export interface BrokerMessage {
   destination: string;
   headers: StompHeaders;
   body: Buffer;
+  /**
+   * Set on messages resolved from a user destination (`/user/...`): the MESSAGE `destination`
+   * header clients see (`/user/queue/x`) instead of the internal `destination`
+   * (`/queue/x-user<sessionId>`). Such a message reaches exact subscriptions of `destination` only,
+   * never pattern subscriptions. Fixed for the message's life (the encoder cache relies on it).
+   */
+  deliveredAs?: string;
   /** Encoder cache: shared MESSAGE tail per escaping flavour (index 0: 1.0, 1: 1.1, 2: 1.2). */
   encoded?: (Buffer | undefined)[];
 }
@@ -72,6 +79,12 @@ export interface MessageBroker {
   ack(client: BrokerClient, messageId: string): void;
   /** Returns the message(s) to their queue for redelivery (topics: dropped). Throws UNKNOWN_ACK. */
   nack(client: BrokerClient, messageId: string): void;
+  /**
+   * Discards what a queue holds for nobody (a closed session's user queue): its waiting messages
+   * go, and the queue with them unless a consumer or an unacknowledged delivery still keeps it.
+   * A destination without a queue (a topic) is ignored.
+   */
+  dropQueue(destination: string): void;
   /** Releases everything (server shutdown). */
   close(): void;
 }

@@ -156,7 +156,9 @@ export class SimpleBroker implements MessageBroker {
   publish(message: BrokerMessage): void {
     const destination = message.destination;
     if (this.isQueueDestination(destination)) return this.queues.publish(message);
-    const subscriptions = this.topics.find(destination);
+    // A user-destination message goes to exact subscriptions of its resolved name only: a pattern
+    // (`/topic/**`) must not read another session's user messages.
+    const subscriptions = message.deliveredAs === undefined ? this.topics.find(destination) : this.topics.findExact(destination);
     if (subscriptions.length === 0) return;
     if (this.fanningOut) {
       // Called from inside a deliver(): keep publish order for every subscriber.
@@ -210,6 +212,13 @@ export class SimpleBroker implements MessageBroker {
     const queue = subscription.queue;
     if (queue === undefined) return; // topic: a NACKed message is dropped
     this.queues.giveBack(queue, nacked);
+  }
+
+  dropQueue(destination: string): void {
+    const queue = this.queues.get(destination);
+    if (queue === undefined) return;
+    queue.waiting.clear();
+    this.queues.drain(queue); // removes it when nothing else keeps it
   }
 
   close(): void {

@@ -120,6 +120,11 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
     return found;
   }
 
+  /** The subscriptions to exactly `destination`, ignoring patterns (snapshot, like find). */
+  findExact(destination: string): readonly S[] {
+    return this.exact.get(destination) ?? EMPTY;
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.exact.clear();

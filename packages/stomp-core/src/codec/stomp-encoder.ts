@@ -60,7 +60,7 @@ export function encodeFrame(
 }
 
 /**
- * The part of a MESSAGE frame shared by all its deliveries: `destination`, the message's headers
+ * The part of a MESSAGE frame shared by all its deliveries: `destination` (`deliveredAs` when set), the message's headers
  * (its own `destination` and `content-length` are replaced), `content-length`, the blank line,
  * the body and the NUL. Encoded once per escaping flavour and cached in message.encoded[0|1|2].
  */
@@ -70,8 +70,9 @@ export function messageTail(message: BrokerMessage, version: StompVersion): Buff
   const cached = cache[flavour];
   if (cached !== undefined) return cached;
   const body = message.body;
+  // A user-destination message shows what the client subscribed to (`/user/queue/x`).
   const head =
-    `destination:${escapeHeader(message.destination, false, flavour)}\n` +
+    `destination:${escapeHeader(message.deliveredAs ?? message.destination, false, flavour)}\n` +
     `${headerLines(message.headers, flavour, true)}content-length:${body.length}\n\n`;
   const tail = assemble(head, body, body.length);
   cache[flavour] = tail;

@@ -2,6 +2,8 @@ import type { CodecLimits } from '../codec/codec-limits.js';
 import { DEFAULT_CODEC_LIMITS } from '../codec/codec-limits.js';
 import type { SimpleBrokerOptions } from '../broker/simple-broker-options.js';
 import { DEFAULT_SIMPLE_BROKER_OPTIONS } from '../broker/simple-broker-options.js';
+import type { ChannelInterceptor } from '../session/channel-interceptor.js';
+import type { StompAuthenticator } from '../session/stomp-authenticator.js';
 
 /**
  * Options of a StompServer. Every limit has a default (Spring's where Spring has one); all are
@@ -28,6 +30,21 @@ export interface StompServerOptions {
   maxFramesPerTransaction: number;
   /** Embedded broker options. */
   broker: SimpleBrokerOptions;
+  /**
+   * Prefix of user destinations (Spring's): SUBSCRIBE `/user/queue/x` is private to the session,
+   * a send to `/user/alice/queue/x` reaches every session of alice. Default '/user'.
+   */
+  userDestinationPrefix: string;
+  /** Runs on CONNECT before CONNECTED; its result becomes `session.principal`. Default: none (anonymous sessions). */
+  authenticate?: StompAuthenticator | undefined;
+  /**
+   * true (default): a session's frames take effect one after the other, a frame waiting for the
+   * previous one's async (application) handler. false: later frames do not wait for async
+   * handlers (an async CONNECT is always waited for).
+   */
+  preserveReceiveOrder: boolean;
+  /** Channel interceptors on every inbound and outbound frame, run in order. Default: none. */
+  interceptors?: ChannelInterceptor[] | undefined;
 }
 
 /** What callers pass: any subset, nested objects merged with the defaults. */
@@ -47,12 +64,17 @@ export const DEFAULT_STOMP_SERVER_OPTIONS: Readonly<StompServerOptions> = Object
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1_000,
   broker: DEFAULT_SIMPLE_BROKER_OPTIONS,
+  userDestinationPrefix: '/user',
+  preserveReceiveOrder: true,
 });
 
 export function resolveServerOptions(init: StompServerInit = {}): StompServerOptions {
+  // An option given as undefined takes its default (configuration layers pass `x: config.x`).
+  const given: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(init)) if (value !== undefined) given[name] = value;
   return {
     ...DEFAULT_STOMP_SERVER_OPTIONS,
-    ...init,
+    ...given,
     limits: { ...DEFAULT_CODEC_LIMITS, ...init.limits },
     broker: { ...DEFAULT_SIMPLE_BROKER_OPTIONS, ...init.broker },
   } as StompServerOptions;

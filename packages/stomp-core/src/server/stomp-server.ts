@@ -5,9 +5,12 @@ import type { MessageBroker } from '../broker/message-broker.js';
 import { SimpleBroker } from '../broker/simple-broker.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
+import type { StompHeaders } from '../codec/stomp-frame.js';
 import type { ApplicationHandler } from '../session/application-handler.js';
-import type { SessionHost } from '../session/session-host.js';
+import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
+import { UserDestinationResolver } from '../user/user-destination-resolver.js';
+import { UserRegistry } from '../user/user-registry.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
 import {
@@ -18,7 +21,15 @@ import {
 import { resolveServerOptions, type StompServerInit, type StompServerOptions } from './stomp-server-options.js';
 
 export interface StompServerEvents {
+  /** A valid CONNECT arrived (before authentication decided). */
+  'session-connect': [session: StompSession, headers: StompHeaders];
+  /** CONNECTED was sent; `session.principal` is set when authenticated. */
   'session-connected': [session: StompSession];
+  /** A SUBSCRIBE took effect; `destination` as the client subscribed it (`/user/queue/x`). */
+  'session-subscribe': [session: StompSession, subscription: SessionSubscription];
+  /** An UNSUBSCRIBE took effect. */
+  'session-unsubscribe': [session: StompSession, subscription: { id: string; destination: string }];
+  /** The session ended (DISCONNECT, ERROR, transport close, shutdown): exactly once per session. */
   'session-closed': [session: StompSession, error: StompError | undefined];
 }
 
@@ -33,6 +44,10 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   readonly options: StompServerOptions;
   readonly broker: MessageBroker;
   application: ApplicationHandler | undefined;
+  /** Connected users (sessions with a principal), their sessions and subscriptions. */
+  readonly userRegistry = new UserRegistry();
+  /** `/user/...` destinations: resolution, delivery and isolation between sessions. */
+  readonly userDestinations: UserDestinationResolver;
   private readonly liveSessions = new Map<string, StompSession>();
   private readonly endpoints = new Set<WebSocketEndpoint | TcpEndpoint>();
   private dirty: StompSession[] = [];
@@ -42,6 +57,12 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     super();
     this.options = resolveServerOptions(init);
     this.broker = broker ?? new SimpleBroker(this.options.broker);
+    this.userDestinations = new UserDestinationResolver(
+      this.options.userDestinationPrefix,
+      this.userRegistry,
+      this.liveSessions,
+      this.broker,
+    );
   }
 
   /** Every session not yet closed, by id. */
@@ -59,7 +80,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       // A frame may span messages; one message may hold a frame plus heart-beats around it.
       { maxPayload: this.options.limits.maxFrameSize + 1024, ...options },
       (connection, request) => {
-        const session = this.handle(connection);
+        const session = this.handle(connection, request);
         onRequest?.(session, request);
       },
     );
@@ -72,21 +93,43 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     return this.track(await listenTcpEndpoint(options, (connection) => this.handle(connection)));
   }
 
-  /** The transport seam: runs a STOMP session over any connection. */
-  handle(connection: StompConnection): StompSession {
-    const session = new StompSession(connection, this);
+  /** The transport seam: runs a STOMP session over any connection (`upgradeRequest`: the WebSocket's HTTP request). */
+  handle(connection: StompConnection, upgradeRequest?: IncomingMessage): StompSession {
+    const session = new StompSession(connection, this, upgradeRequest);
     this.liveSessions.set(session.id, session);
     if (this.closing) session.fail(new StompError(StompErrorCode.SERVER_SHUTDOWN, 'Server shutting down'));
     return session;
   }
 
-  /** Sends from the application side to a broker destination (what the messaging template uses). */
+  /**
+   * Sends from the application side to a broker destination (what the messaging template uses).
+   * A user destination (`/user/alice/queue/x`) goes to every session of alice, as a client SEND would.
+   */
   publish(destination: string, body: Buffer | string, headers: Record<string, string> = {}): void {
-    this.broker.publish({
-      destination,
-      headers,
-      body: typeof body === 'string' ? Buffer.from(body) : body,
-    });
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    if (this.userDestinations.isUserDestination(destination)) {
+      this.userDestinations.publish(destination, headers, bytes);
+      return;
+    }
+    this.broker.publish({ destination, headers, body: bytes });
+  }
+
+  /**
+   * Sends to a user's `/user<destination>` subscriptions (Spring's convertAndSendToUser):
+   * `destination` is without the user prefix (`/queue/errors`); `user` is a principal name, or the
+   * id of a session without one. With `sessionId`, only that session of the user. Clients see
+   * MESSAGE `destination:/user/queue/errors`. Nobody connected as `user`: nothing happens.
+   * Throws NO_HANDLER when `destination` is not a broker destination, and QUEUE_FULL (after
+   * delivering to the other sessions) when one session's queue is full.
+   */
+  sendToUser(
+    user: string,
+    destination: string,
+    body: Buffer | string,
+    headers: Record<string, string> = {},
+    sessionId?: string,
+  ): void {
+    this.userDestinations.sendToUser(user, destination, headers, typeof body === 'string' ? Buffer.from(body) : body, sessionId);
   }
 
   /**
@@ -127,8 +170,9 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   // ---- SessionHost --------------------------------------------------------------------------
 
   newSessionId(): string {
-    // Unguessable: session ids end up in user-destination queue names.
-    return randomBytes(12).toString('base64url');
+    // Unguessable: session ids end up in user-destination queue names. No '-' (so never '-user'):
+    // the owner of `/queue/x-user<id>` is what follows its last '-user'.
+    return randomBytes(12).toString('base64url').replaceAll('-', '_');
   }
 
   scheduleFlush(session: StompSession): void {
@@ -142,12 +186,31 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
   };
 
+  sessionConnect(session: StompSession, headers: StompHeaders): void {
+    this.emit('session-connect', session, headers);
+  }
+
   sessionConnected(session: StompSession): void {
+    if (session.principal !== undefined) this.userRegistry.addSession(session.id, session.principal.name);
     this.emit('session-connected', session);
+  }
+
+  sessionSubscribed(session: StompSession, subscription: SessionSubscription): void {
+    if (session.principal !== undefined) this.userRegistry.addSubscription(session.id, subscription.id, subscription.destination);
+    this.emit('session-subscribe', session, subscription);
+  }
+
+  sessionUnsubscribed(session: StompSession, subscription: { readonly id: string; readonly destination: string }): void {
+    if (session.principal !== undefined) this.userRegistry.removeSubscription(session.id, subscription.id);
+    this.emit('session-unsubscribe', session, { id: subscription.id, destination: subscription.destination });
   }
 
   sessionClosed(session: StompSession, error: StompError | undefined): void {
     this.liveSessions.delete(session.id);
+    this.userRegistry.removeSession(session.id);
+    // Its user queues hold messages nobody can ever read now.
+    for (const destination of session.resolvedDestinations) this.broker.dropQueue(destination);
+    session.resolvedDestinations.clear();
     this.emit('session-closed', session, error);
   }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-broker.js';
 import { StompDecoder } from '../codec/stomp-decoder.js';
 import { HEARTBEAT_EOL, encodeFrame, messageHead, messageTail } from '../codec/stomp-encoder.js';
@@ -6,8 +7,10 @@ import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { StompLimitError } from '../errors/stomp-limit.error.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
+import { applyPostSend, applyPreSend, messageFrame, sendIntercepted, type ChannelInterceptor } from './channel-interceptor.js';
 import { COMMAND_HANDLERS } from './handlers/index.js';
 import type { SessionHost } from './session-host.js';
+import { HeartbeatTimers } from './heartbeat-timers.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { toStompError } from './to-stomp-error.js';
 import { SessionState } from './session-state.js';
@@ -15,13 +18,14 @@ import { SessionState } from './session-state.js';
 export { SessionState };
 
 
-/** A client principal, set by authentication (later) — its name addresses /user destinations. */
+/** A client principal, set by authentication (server option `authenticate`) — its name addresses /user destinations. */
 export interface StompPrincipal {
   readonly name: string;
   readonly [key: string]: unknown;
 }
 
 const REDELIVERED: StompHeaders = { redelivered: 'true' };
+const EMPTY = Buffer.alloc(0);
 /** Frames waiting behind an unfinished async handler before the session stops reading. */
 const MAX_INBOX = 256;
 
@@ -44,27 +48,33 @@ export class StompSession implements BrokerClient {
   readonly applicationSubscriptions = new Set<string>();
   /** Why the session ended, when it was not a clean DISCONNECT. */
   closeError: StompError | undefined;
+  /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
+  readonly subscriptions = new Map<string, string>();
+  /** Broker destinations resolved from user destinations for this session (`/queue/x-user<id>`): dropped when it closes. */
+  readonly resolvedDestinations = new Set<string>();
 
   private readonly decoder: StompDecoder;
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
-  private lastWriteAt = Date.now();
-  private lastReadAt = Date.now();
+  private readonly heartbeats = new HeartbeatTimers();
   private inbox: StompFrame[] | undefined;
   private busy = false;
   private brokerAttached = false;
   private firstFrameTimer: NodeJS.Timeout | undefined;
-  private sendTimer: NodeJS.Timeout | undefined;
-  private readTimer: NodeJS.Timeout | undefined;
   private blockedTimer: NodeJS.Timeout | undefined;
+  /** Undefined without interceptors: then no frame views are built at all. */
+  private readonly interceptors: readonly ChannelInterceptor[] | undefined;
 
   constructor(
     readonly connection: StompConnection,
     readonly host: SessionHost,
+    /** The HTTP upgrade request of a WebSocket session (headers, cookies, URL); undefined over TCP. */
+    readonly upgradeRequest?: IncomingMessage,
   ) {
     this.id = host.newSessionId();
     const options = host.options;
+    this.interceptors = options.interceptors !== undefined && options.interceptors.length > 0 ? [...options.interceptors] : undefined;
     this.transactions = new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction);
     this.decoder = new StompDecoder(
       {
@@ -76,11 +86,11 @@ export class StompSession implements BrokerClient {
     );
     connection.bind({
       data: (chunk) => {
-        this.lastReadAt = Date.now();
+        this.heartbeats.lastReadAt = Date.now();
         this.decoder.write(chunk);
       },
       drain: () => this.onDrain(),
-      close: () => this.onClose(),
+      close: (error) => this.onClose(error),
     });
     if (options.timeToFirstFrame > 0) {
       this.firstFrameTimer = setTimeout(
@@ -104,7 +114,7 @@ export class StompSession implements BrokerClient {
     return this.connection.transport;
   }
 
-  /** Called by the CONNECT handler once the session is accepted. */
+  /** Called by the CONNECT handler once the session is accepted (it then sends CONNECTED and tells the host). */
   accept(version: StompVersion, connectHeaders: StompHeaders, sendEvery: number, expectEvery: number): void {
     this.version = version;
     this.decoder.version = version;
@@ -113,30 +123,13 @@ export class StompSession implements BrokerClient {
     clearTimeout(this.firstFrameTimer);
     this.host.broker.addClient(this);
     this.brokerAttached = true;
-    if (sendEvery > 0) {
-      // STOMP 1.1: the server MUST send something at least every `sendEvery` ms. A check every
-      // fifth of the interval that beats once the next check would come too late keeps every gap
-      // within the interval while beating no faster than 0.8 × interval on an idle connection.
-      const tick = Math.max(1, Math.floor(sendEvery / 5));
-      const due = sendEvery - tick;
-      this.sendTimer = setInterval(() => {
-        const now = Date.now();
-        if (now - this.lastWriteAt < due) return;
-        this.lastWriteAt = now;
-        this.connection.write(HEARTBEAT_EOL);
-      }, tick).unref();
-    }
-    if (expectEvery > 0) {
-      const tolerance = expectEvery * this.host.options.heartbeatTolerance;
-      this.readTimer = setInterval(() => {
-        if (Date.now() - this.lastReadAt > tolerance) {
-          this.fail(
-            new StompError(StompErrorCode.HEARTBEAT_TIMEOUT, `No heart-beat from the client for ${tolerance} ms`),
-          );
-        }
-      }, expectEvery).unref();
-    }
-    this.host.sessionConnected(this);
+    this.heartbeats.start(
+      sendEvery,
+      expectEvery,
+      this.host.options.heartbeatTolerance,
+      () => this.connection.write(HEARTBEAT_EOL),
+      (ms) => this.fail(new StompError(StompErrorCode.HEARTBEAT_TIMEOUT, `No heart-beat from the client for ${ms} ms`)),
+    );
   }
 
   // ---- inbound ------------------------------------------------------------------------------
@@ -152,21 +145,39 @@ export class StompSession implements BrokerClient {
     this.process(frame);
   }
 
-  private process(frame: StompFrame): void {
+  private process(received: StompFrame): void {
+    const interceptors = this.interceptors;
+    let frame: StompFrame | null = received;
     let pending: void | Promise<void>;
     try {
+      if (interceptors !== undefined) frame = applyPreSend(interceptors, received, this, 'inbound');
+      if (frame === null) return; // dropped by an interceptor: silently, no RECEIPT
       pending = this.dispatch(frame);
+      if (!pending && interceptors !== undefined) applyPostSend(interceptors, frame, this, 'inbound');
     } catch (error) {
-      this.fail(toStompError(error), frame.headers.receipt);
+      this.fail(toStompError(error), (frame ?? received).headers.receipt);
       return;
     }
-    if (pending) {
-      this.busy = true;
-      pending.then(
-        () => this.resumeInbox(),
-        (error: unknown) => this.fail(toStompError(error), frame.headers.receipt),
-      );
-    }
+    if (!pending) return;
+    const taken = frame;
+    // Later frames wait for an async handler (preserveReceiveOrder), and always for an async
+    // CONNECT (authentication): nothing may run before the session is connected.
+    const ordered = this.host.options.preserveReceiveOrder || taken.command === 'CONNECT' || taken.command === 'STOMP';
+    if (ordered) this.busy = true;
+    pending.then(
+      () => {
+        if (interceptors !== undefined) {
+          try {
+            applyPostSend(interceptors, taken, this, 'inbound');
+          } catch (error) {
+            this.fail(toStompError(error), taken.headers.receipt);
+            return;
+          }
+        }
+        if (ordered) this.resumeInbox();
+      },
+      (error: unknown) => this.fail(toStompError(error), taken.headers.receipt),
+    );
   }
 
   private resumeInbox(): void {
@@ -211,19 +222,35 @@ export class StompSession implements BrokerClient {
     if (this.state !== SessionState.Connected) return;
     const subscription = delivery.subscription;
     const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
+    if (this.interceptors !== undefined) {
+      sendIntercepted(this.interceptors, messageFrame(subscription.id, delivery.messageId, ack, delivery.redelivered, delivery.message), this);
+      return;
+    }
     const extra = delivery.redelivered ? REDELIVERED : undefined;
     this.send(messageHead(subscription.id, delivery.messageId, ack, this.version, extra));
     this.send(messageTail(delivery.message, this.version));
   }
 
-  /** A MESSAGE straight to one subscription of this session, bypassing the broker (subscribe replies). */
+  /**
+   * A MESSAGE straight to one subscription of this session, bypassing the broker (subscribe
+   * replies). Use message ids with a prefix (e.g. 'r-'): broker ids are plain counters.
+   */
   sendMessage(subscriptionId: string, message: BrokerMessage, messageId: string): void {
     if (this.state !== SessionState.Connected) return;
+    if (this.interceptors !== undefined) {
+      sendIntercepted(this.interceptors, messageFrame(subscriptionId, messageId, undefined, false, message), this);
+      return;
+    }
     this.send(messageHead(subscriptionId, messageId, undefined, this.version));
     this.send(messageTail(message, this.version));
   }
 
   sendFrame(command: string, headers: StompHeaders, body?: Buffer | string): void {
+    if (this.interceptors !== undefined) {
+      const bytes = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body) : body;
+      sendIntercepted(this.interceptors, { command, headers, body: bytes }, this);
+      return;
+    }
     this.send(encodeFrame(command, headers, body, this.version));
   }
 
@@ -247,7 +274,7 @@ export class StompSession implements BrokerClient {
     const chunk = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
     this.out = [];
     this.outBytes = 0;
-    this.lastWriteAt = Date.now();
+    this.heartbeats.lastWriteAt = Date.now();
     if (!this.connection.write(chunk) && !this.blockedTimer && this.state !== SessionState.Closing) {
       const limit = this.host.options.sendTimeLimit;
       this.blockedTimer = setTimeout(
@@ -308,9 +335,12 @@ export class StompSession implements BrokerClient {
     }
   }
 
-  private onClose(): void {
+  private onClose(error?: StompError): void {
     if (this.state === SessionState.Closed) return;
-    if (this.state !== SessionState.Closing) this.beginClosing();
+    if (this.state !== SessionState.Closing) {
+      this.closeError ??= error;
+      this.beginClosing();
+    }
     this.state = SessionState.Closed;
     clearTimeout(this.blockedTimer);
     this.out = [];
@@ -320,7 +350,6 @@ export class StompSession implements BrokerClient {
 
   private stopTimers(): void {
     clearTimeout(this.firstFrameTimer);
-    clearInterval(this.sendTimer);
-    clearInterval(this.readTimer);
+    this.heartbeats.stop();
   }
 }

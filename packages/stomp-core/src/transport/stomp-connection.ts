@@ -1,3 +1,5 @@
+import type { StompError } from '../errors/stomp.error.js';
+
 /**
  * The transport seam (aedes' `handle(stream)`): a session talks to its peer only through this,
  * so the protocol core runs the same over WebSocket, TCP or an in-memory pair in tests.
@@ -7,8 +9,11 @@ export interface StompConnectionEvents {
   data(chunk: Buffer): void;
   /** Everything written so far has left the process's buffers. */
   drain(): void;
-  /** The connection is gone (either side). Called once. */
-  close(): void;
+  /**
+   * The connection is gone (either side). Called once. `error`: why, when the transport itself
+   * ended it on a limit the session must report (a WebSocket message above maxPayload).
+   */
+  close(error?: StompError): void;
 }
 
 export interface StompConnection {

@@ -1,6 +1,9 @@
-import { STOMP_VERSIONS, type StompVersion } from '../../codec/stomp-frame.js';
+import { STOMP_VERSIONS, type StompHeaders, type StompVersion } from '../../codec/stomp-frame.js';
 import { StompErrorCode } from '../../errors/error-codes.js';
+import { StompError } from '../../errors/stomp.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import type { StompAuthenticator } from '../stomp-authenticator.js';
+import type { StompPrincipal, StompSession } from '../stomp-session.js';
 import { negotiateHeartbeat, parseHeartbeat } from '../heartbeat.js';
 import { SessionState } from '../session-state.js';
 import type { CommandHandler } from './command-handler.js';
@@ -35,16 +38,70 @@ export const connectHandler: CommandHandler = {
       );
     }
     // `host` is REQUIRED by 1.1/1.2 but browsers (stompjs) omit it: accept it missing or any value.
-    const options = session.host.options;
-    const { sendEvery, expectEvery } = negotiateHeartbeat(parseHeartbeat(headers['heart-beat']), options.heartbeat);
-    const connected: Record<string, string> = {
-      version,
-      session: session.id,
-      server: options.serverName,
-      'heart-beat': `${options.heartbeat[0]},${options.heartbeat[1]}`,
-    };
-    if (session.principal) connected['user-name'] = session.principal.name;
-    session.accept(version, headers, sendEvery, expectEvery);
-    session.sendFrame('CONNECTED', connected);
+    const heartbeat = parseHeartbeat(headers['heart-beat']);
+    session.host.sessionConnect(session, headers);
+    const authenticate = session.host.options.authenticate;
+    if (authenticate === undefined) return complete(session, version, headers, heartbeat);
+    // Async only when the authenticator is: the session holds later frames until it settles.
+    let result: ReturnType<StompAuthenticator>;
+    try {
+      result = authenticate({ headers, session, upgradeRequest: session.upgradeRequest });
+    } catch (error) {
+      throw authenticationFailed(error);
+    }
+    if (!isPromiseLike(result)) {
+      session.principal = checkPrincipal(result);
+      return complete(session, version, headers, heartbeat);
+    }
+    return Promise.resolve(result).then(
+      (principal) => {
+        // The client may have gone (or timed out) while we waited.
+        if (session.state !== SessionState.Connecting) return;
+        session.principal = checkPrincipal(principal);
+        complete(session, version, headers, heartbeat);
+      },
+      (error: unknown) => {
+        throw authenticationFailed(error);
+      },
+    );
   },
 };
+
+function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void {
+  const options = session.host.options;
+  const { sendEvery, expectEvery } = negotiateHeartbeat(heartbeat, options.heartbeat);
+  const connected: Record<string, string> = {
+    version,
+    session: session.id,
+    server: options.serverName,
+    'heart-beat': `${options.heartbeat[0]},${options.heartbeat[1]}`,
+  };
+  if (session.principal) connected['user-name'] = session.principal.name;
+  session.accept(version, headers, sendEvery, expectEvery);
+  session.sendFrame('CONNECTED', connected);
+  // After CONNECTED: session-connected listeners may already send to the session.
+  // (Unless an outbound interceptor failed the session on CONNECTED.)
+  if (session.state === SessionState.Connected) session.host.sessionConnected(session);
+}
+
+/** Always AUTHENTICATION_FAILED; a StompError's message is shown, anything else's is not. */
+function authenticationFailed(error: unknown): StompError {
+  if (error instanceof StompError) {
+    if (error.code === StompErrorCode.AUTHENTICATION_FAILED) return error;
+    return new StompError(StompErrorCode.AUTHENTICATION_FAILED, error.message, { cause: error, details: error.details });
+  }
+  return new StompError(StompErrorCode.AUTHENTICATION_FAILED, 'Authentication failed', { cause: error });
+}
+
+/** A principal must have a name (it addresses /user destinations); null counts as none. */
+function checkPrincipal(principal: StompPrincipal | null | undefined): StompPrincipal | undefined {
+  if (principal === null || principal === undefined) return undefined;
+  if (typeof principal.name !== 'string' || principal.name.length === 0) {
+    throw authenticationFailed(new TypeError('authenticate returned a principal without a name'));
+  }
+  return principal;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}

@@ -20,19 +20,38 @@ export function toBrokerMessage(frame: StompFrame, destination: string): BrokerM
   return { destination, headers, body: frame.body };
 }
 
-/** Throws NO_HANDLER unless the broker or the application takes `destination`. */
+/**
+ * Checks what can be checked before a SEND takes effect (at once, or when its transaction
+ * commits): a well-formed user destination, no other session's resolved user destination
+ * (ACCESS_DENIED), and somebody to take it (NO_HANDLER).
+ */
 function checkRoute(session: StompSession, destination: string): void {
-  const { broker, application } = session.host;
-  if (!broker.isBrokerDestination(destination) && !application?.handles(destination)) {
+  const { broker, application, userDestinations } = session.host;
+  if (userDestinations.isUserDestination(destination)) {
+    userDestinations.parse(destination);
+    return;
+  }
+  if (broker.isBrokerDestination(destination)) {
+    userDestinations.checkAccess(destination, session);
+    return;
+  }
+  if (!application?.handles(destination)) {
     throw new StompError(StompErrorCode.NO_HANDLER, `No handler for destination ${destination}`);
   }
 }
 
-/** Takes a SEND's effect now: to the broker, to the application, or an error. */
+/** Takes a SEND's effect now: to the user's sessions, to the broker, to the application, or an error. */
 export function routeSend(session: StompSession, frame: StompFrame): void | Promise<void> {
   const destination = frame.headers.destination!;
-  const { broker, application } = session.host;
+  const { broker, application, userDestinations } = session.host;
+  if (userDestinations.isUserDestination(destination)) {
+    // `/user/alice/queue/x`: every session of alice, nobody else.
+    const message = toBrokerMessage(frame, destination);
+    userDestinations.publish(destination, message.headers, message.body);
+    return;
+  }
   if (broker.isBrokerDestination(destination)) {
+    userDestinations.checkAccess(destination, session);
     broker.publish(toBrokerMessage(frame, destination));
     return;
   }

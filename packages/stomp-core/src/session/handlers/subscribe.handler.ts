@@ -1,7 +1,9 @@
 import type { AckMode } from '../../broker/message-broker.js';
+import type { StompFrame } from '../../codec/stomp-frame.js';
 import { StompErrorCode } from '../../errors/error-codes.js';
 import { StompError } from '../../errors/stomp.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import type { StompSession } from '../stomp-session.js';
 import { requireHeader, type CommandHandler } from './command-handler.js';
 
 const ACK_MODES = new Set<string>(['auto', 'client', 'client-individual']);
@@ -15,15 +17,27 @@ export const subscribeHandler: CommandHandler = {
     if (!ACK_MODES.has(ack)) {
       throw new StompProtocolError(StompErrorCode.INVALID_HEADER, `Invalid ack mode '${ack}' (auto, client or client-individual)`);
     }
-    const { broker, application } = session.host;
-    if (broker.isBrokerDestination(destination)) {
-      broker.subscribe(session, id, destination, ack as AckMode, frame.headers);
+    const { broker, application, userDestinations } = session.host;
+    // `/user/queue/x` → `/queue/x-user<sessionId>`; another session's resolved name is refused.
+    let target = destination;
+    if (userDestinations.isUserDestination(destination)) target = userDestinations.resolveSubscription(destination, session);
+    else if (broker.isBrokerDestination(destination)) userDestinations.checkAccess(destination, session);
+    if (broker.isBrokerDestination(target)) {
+      broker.subscribe(session, id, target, ack as AckMode, frame.headers);
+      subscribed(session, id, destination, frame);
       return;
     }
     if (application?.handles(destination)) {
       session.applicationSubscriptions.add(id);
+      subscribed(session, id, destination, frame);
       return application.subscribe(session, frame, destination, id);
     }
     throw new StompError(StompErrorCode.NO_HANDLER, `No handler for destination ${destination}`);
   },
 };
+
+/** The subscription exists: remembered (for UNSUBSCRIBE events), registered, announced. */
+function subscribed(session: StompSession, id: string, destination: string, frame: StompFrame): void {
+  session.subscriptions.set(id, destination);
+  session.host.sessionSubscribed(session, { id, destination, headers: frame.headers });
+}

@@ -1,5 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { WebSocket } from 'ws';
+import { StompErrorCode } from '../../errors/error-codes.js';
+import { StompLimitError } from '../../errors/stomp-limit.error.js';
+import type { StompError } from '../../errors/stomp.error.js';
 import type { StompConnection, StompConnectionEvents } from '../stomp-connection.js';
 
 /** How long a closing WebSocket may take for its closing handshake before it is terminated. */
@@ -30,10 +33,16 @@ export class WsConnection implements StompConnection {
     this.ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       events.data(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     });
-    this.ws.on('error', () => undefined);
+    let failure: StompError | undefined;
+    this.ws.on('error', (error: Error & { code?: string }) => {
+      // ws closes with 1009 itself; the session must still say why it ended (as over TCP).
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        failure ??= new StompLimitError(StompErrorCode.FRAME_TOO_LARGE, 'WebSocket message too large');
+      }
+    });
     this.ws.once('close', () => {
       this.closed = true;
-      events.close();
+      events.close(failure);
     });
   }
 

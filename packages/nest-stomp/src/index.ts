@@ -27,3 +27,21 @@ export {
   type TcpEndpoint,
   type WebSocketEndpoint,
 } from '@nest-stomp/core';
+
+// Annotated controllers (Spring's @MessageMapping model).
+export * from './decorators/index.js';
+export { StompMessage, type StompMessageCommand } from './context/stomp-message.js';
+export { StompException } from './exceptions/stomp.exception.js';
+export { ORIGIN_DESTINATION_HEADER, toErrorPayload, type StompErrorPayload } from './exceptions/stomp-error-payload.js';
+export { ERRORS_DESTINATION } from './exceptions/error-replier.js';
+export { StompParamtype } from './routing/stomp-paramtype.enum.js';
+export type { StompHandlerArgs } from './routing/stomp-params.factory.js';
+export { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
+export {
+  MESSAGE_MAPPING_METADATA,
+  SEND_TO_METADATA,
+  SEND_TO_USER_METADATA,
+  STOMP_CONTEXT_TYPE,
+  SUBSCRIBE_MAPPING_METADATA,
+  type StompContextType,
+} from './stomp.constants.js';

@@ -62,6 +62,10 @@ const PASS_THROUGH = [
   'heartbeatTolerance',
   'maxTransactionsPerSession',
   'maxFramesPerTransaction',
+  'userDestinationPrefix',
+  'authenticate',
+  'preserveReceiveOrder',
+  'interceptors',
 ] as const satisfies ReadonlyArray<keyof StompModuleOptions & keyof StompServerInit>;
 
 function normalisePath(path: string | undefined): string {

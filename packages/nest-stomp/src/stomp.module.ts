@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { StompServer } from '@nest-stomp/core';
 import type { StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
 import { STOMP_RESOLVED_OPTIONS, STOMP_SERVER } from './stomp.constants.js';
 import { STOMP_MODULE_OPTIONS, StompConfigurableModule } from './stomp-module.definition.js';
 import { resolveStompModuleOptions, type ResolvedStompModuleOptions } from './stomp-options.resolver.js';
 import { StompServerHost } from './stomp-server.host.js';
+import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
 
 /**
  * STOMP for a Nest application: the core server with its embedded broker, served on the app's
- * HTTP server (WebSocket) and optionally on plain TCP.
+ * HTTP server (WebSocket) and optionally on plain TCP, and the `@MessageMapping` /
+ * `@SubscribeMapping` handlers of every module routed from the application destinations.
  *
  * ```ts
  * StompModule.forRoot({ endpoint: { path: '/ws' }, tcp: { port: 61613 }, broker: { type: 'simple' } })
@@ -16,6 +19,8 @@ import { StompServerHost } from './stomp-server.host.js';
  * ```
  */
 @Module({
+  // Discovery finds the @MessageMapping handlers of every module at bootstrap.
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: STOMP_RESOLVED_OPTIONS,
@@ -31,6 +36,8 @@ import { StompServerHost } from './stomp-server.host.js';
     },
     { provide: StompServer, useExisting: STOMP_SERVER },
     StompServerHost,
+    // Installs the @MessageMapping router in onModuleInit, before the host opens the endpoints.
+    StompHandlerExplorer,
   ],
   exports: [STOMP_SERVER, StompServer, STOMP_RESOLVED_OPTIONS, StompServerHost],
 })

@@ -60,4 +60,16 @@ export interface StompModuleOptions {
   maxFramesPerTransaction?: number;
   /** Most subscriptions one session may hold. Default 1000. */
   maxSubscriptionsPerSession?: number;
+  /**
+   * Runs on CONNECT before CONNECTED; the principal it returns becomes `session.principal` (its name
+   * addresses `/user/...` destinations and is what `@Principal()` injects). Default: anonymous sessions.
+   */
+  authenticate?: StompServerInit['authenticate'];
+  /**
+   * true (default): a session's frames take effect in order, each waiting for the previous frame's
+   * (async) handler; a SEND's RECEIPT comes after its handler finished. false: later frames do not wait.
+   */
+  preserveReceiveOrder?: boolean;
+  /** Channel interceptors (Spring's ChannelInterceptor) on every inbound and outbound frame. */
+  interceptors?: StompServerInit['interceptors'];
 }

@@ -1,0 +1,12 @@
+export { MessageMapping } from './message-mapping.decorator.js';
+export { SubscribeMapping } from './subscribe-mapping.decorator.js';
+export { SendTo } from './send-to.decorator.js';
+export { SendToUser, type SendToUserMetadata, type SendToUserOptions } from './send-to-user.decorator.js';
+export { Payload } from './payload.decorator.js';
+export { Header } from './header.decorator.js';
+export { Headers } from './headers.decorator.js';
+export { DestinationVariable } from './destination-variable.decorator.js';
+export { Principal } from './principal.decorator.js';
+export { SessionId } from './session-id.decorator.js';
+export { SessionAttributes } from './session-attributes.decorator.js';
+export type { StompPipe } from './param.utils.js';

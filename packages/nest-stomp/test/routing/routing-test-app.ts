@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import type { INestApplication, LoggerService, ModuleMetadata, Provider } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Client, type IFrame } from '@stomp/stompjs';
+import { StompModule, StompServer, type StompModuleOptions } from '../../src/index.js';
+import { Inbox, wsFactory, wsUrl, type TestClient } from '../support/stomp-test-clients.js';
+
+/** A silent logger that keeps what was logged, for assertions. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: Array<{ level: string; message: string; context?: string }> = [];
+  log(message: unknown, context?: string): void {
+    this.lines.push({ level: 'log', message: String(message), context });
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.lines.push({ level: 'error', message: String(message), context: rest.at(-1) as string | undefined });
+  }
+  warn(message: unknown, context?: string): void {
+    this.lines.push({ level: 'warn', message: String(message), context });
+  }
+  debug(message: unknown, context?: string): void {
+    this.lines.push({ level: 'debug', message: String(message), context });
+  }
+}
+
+export interface RoutingApp {
+  app: INestApplication;
+  server: StompServer;
+  logger: RecordingLogger;
+  /** Connects a WebSocket client; `login` becomes the session principal's name, `role` its role. */
+  connect(login?: string, role?: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  controllers?: ModuleMetadata['controllers'];
+  providers?: Provider[];
+  imports?: ModuleMetadata['imports'];
+  stomp?: StompModuleOptions;
+  /** Runs on the app before init (useGlobalFilters, useGlobalPipes...). */
+  configure?: (app: INestApplication) => void;
+}
+
+/**
+ * Boots a Nest app with StompModule and the given controllers, listening on an ephemeral port.
+ */
+export async function bootRoutingApp(options: BootOptions): Promise<RoutingApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      StompModule.forRoot({
+        broker: { type: 'simple', heartbeat: [0, 0] },
+        // Test principals: `login: alice` authenticates as { name: 'alice' }; no login stays anonymous.
+        authenticate: ({ headers }) => (headers.login ? { name: headers.login, role: headers.role } : undefined),
+        ...options.stomp,
+      }),
+      ...(options.imports ?? []),
+    ],
+    controllers: options.controllers ?? [],
+    providers: options.providers ?? [],
+  }).compile();
+  const logger = new RecordingLogger();
+  const app = moduleRef.createNestApplication({ logger });
+  options.configure?.(app);
+  const server = app.get(StompServer);
+  await app.listen(0);
+  const clients: TestClient[] = [];
+  return {
+    app,
+    server,
+    logger,
+    async connect(login, role) {
+      const headers: Record<string, string> = login ? { login, passcode: 'x' } : {};
+      if (role) headers.role = role;
+      const client = await connectWithHeaders(wsUrl(app.getHttpServer()), headers);
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.splice(0).map((c) => c.disconnect()));
+      await app.close();
+    },
+  };
+}
+
+let receipts = 0;
+
+/** SEND with a receipt; resolves when the RECEIPT arrived (the frame took effect, handler finished). */
+export function sendWithReceipt(
+  client: Client,
+  destination: string,
+  body = '',
+  headers: Record<string, string> = {},
+): Promise<void> {
+  return new Promise((resolve) => {
+    const receipt = `send-${++receipts}`;
+    client.watchForReceipt(receipt, () => resolve());
+    client.publish({ destination, body, headers: { ...headers, receipt } });
+  });
+}
+
+export function json(body: string): unknown {
+  return JSON.parse(body) as unknown;
+}
+
+let subscriptions = 0;
+
+/** Like support's connectClient, with CONNECT headers (stompjs, no reconnect, no heart-beats). */
+export function connectWithHeaders(url: string, connectHeaders: Record<string, string>): Promise<TestClient> {
+  let onError!: (frame: IFrame) => void;
+  let onClosed!: () => void;
+  const error = new Promise<IFrame>((resolve) => (onError = resolve));
+  const closed = new Promise<void>((resolve) => (onClosed = resolve));
+  return new Promise<TestClient>((resolve, reject) => {
+    let connected = false;
+    const client = new Client({
+      webSocketFactory: wsFactory(url),
+      connectHeaders,
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+      onConnect: () => {
+        connected = true;
+        resolve({
+          client,
+          error,
+          closed,
+          subscribe: (destination) =>
+            new Promise<Inbox>((done) => {
+              const inbox = new Inbox();
+              const receipt = `sub-${++subscriptions}`;
+              client.watchForReceipt(receipt, () => done(inbox));
+              client.subscribe(destination, inbox.push, { receipt });
+            }),
+          disconnect: () => client.deactivate(),
+        });
+      },
+      onStompError: (frame) => {
+        onError(frame);
+        if (!connected) reject(new Error(`STOMP ERROR before CONNECTED: ${frame.headers.message}`));
+      },
+      onWebSocketClose: () => {
+        onClosed();
+        if (!connected) reject(new Error('socket closed before CONNECTED'));
+      },
+    });
+    client.activate();
+  });
+}

@@ -24,6 +24,8 @@ export class BrokerSubscription implements Subscription {
   readonly pending = new Map<string, BrokerDelivery>();
   /** An auto-ack queue delivery whose deliver() call is on the stack (goes back to the queue if the client leaves). */
   inFlight: BrokerDelivery | undefined = undefined;
+  /** The session's encoded `MESSAGE` + `subscription` line (fixed for the subscription's life). */
+  encodedHead: Buffer | undefined = undefined;
 
   constructor(
     readonly id: string,

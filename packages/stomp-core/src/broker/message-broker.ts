@@ -23,6 +23,13 @@ export interface BrokerMessage {
   deliveredAs?: string;
   /** Encoder cache: shared MESSAGE tail per escaping flavour (index 0: 1.0, 1: 1.1, 2: 1.2). */
   encoded?: (Buffer | undefined)[];
+  /**
+   * Set by the broker on a topic message: the `message-id` every auto-ack delivery of it shares
+   * (unique per message, as STOMP asks; acked deliveries get ids of their own).
+   */
+  id?: string;
+  /** Encoder cache: the `message-id:<id>` line of `id`. */
+  idLine?: Buffer;
 }
 
 /** A subscription as the broker sees it. */
@@ -35,6 +42,8 @@ export interface Subscription {
   /** All SUBSCRIBE headers, for broker extensions (e.g. `prefetch-count`). */
   readonly headers: StompHeaders;
   readonly client: BrokerClient;
+  /** Encoder cache of the session: `MESSAGE` + this subscription's `subscription` line. */
+  encodedHead?: Buffer;
 }
 
 /** One MESSAGE to write to one subscription. */
@@ -42,9 +51,10 @@ export interface Delivery {
   readonly subscription: Subscription;
   readonly message: BrokerMessage;
   /**
-   * Unique among this client's deliveries. It is the MESSAGE `message-id` and, for client and
-   * client-individual subscriptions, its `ack` header: ACK/NACK name it (`id` in 1.2,
-   * `message-id` in 1.0/1.1).
+   * The MESSAGE `message-id`. For client and client-individual subscriptions it is unique among
+   * this client's deliveries and is also the `ack` header: ACK/NACK name it (`id` in 1.2,
+   * `message-id` in 1.0/1.1). Auto deliveries of one topic message share the message's id
+   * (`BrokerMessage.id`): nothing acks them, and `subscription` tells them apart.
    */
   readonly messageId: string;
   /** True when this message was delivered before and came back (NACK, unsubscribe, disconnect). */

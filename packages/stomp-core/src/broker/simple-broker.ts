@@ -44,6 +44,7 @@ export class SimpleBroker implements MessageBroker {
   private fanningOut = false;
   private subscriptions = 0;
   private dropped = 0;
+  private messageSequence = 0;
 
   constructor(options: Partial<SimpleBrokerOptions> = {}) {
     const merged = { ...DEFAULT_SIMPLE_BROKER_OPTIONS, ...options };
@@ -273,7 +274,11 @@ export class SimpleBroker implements MessageBroker {
     for (let i = 0; i < subscriptions.length; i++) {
       const subscription = subscriptions[i]!;
       if (!subscription.active) continue; // unsubscribed during this fan-out
-      const delivery = new BrokerDelivery(subscription, message, subscription.owner.nextMessageId(), false);
+      // Auto deliveries share the message's id, so the session writes a cached id line and head
+      // instead of encoding a head per subscriber; acked deliveries need ids of their own.
+      const messageId =
+        subscription.ack === 'auto' ? (message.id ??= `m${++this.messageSequence}`) : subscription.owner.nextMessageId();
+      const delivery = new BrokerDelivery(subscription, message, messageId, false);
       if (subscription.ack !== 'auto') {
         if (!subscription.hasRoom) {
           this.dropped++;

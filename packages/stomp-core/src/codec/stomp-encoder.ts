@@ -97,3 +97,28 @@ export function messageHead(
   if (extra !== undefined) head += headerLines(extra, flavour, false);
   return Buffer.from(head);
 }
+
+/** `MESSAGE` + the `subscription` line: the fixed start of every MESSAGE to one subscription. */
+export function subscriptionHead(subscription: string, version: StompVersion): Buffer {
+  return Buffer.from(`MESSAGE\nsubscription:${escapeHeader(subscription, false, versionFlavour(version))}\n`);
+}
+
+/**
+ * The `message-id` line of a message's shared id (`message.id`), cached on the message. The id is
+ * broker-made ('m' and digits), so it reads the same in every escaping flavour.
+ */
+export function messageIdLine(message: BrokerMessage & { id: string }): Buffer {
+  return (message.idLine ??= Buffer.from(`message-id:${message.id}\n`));
+}
+
+/**
+ * The per-delivery lines after subscriptionHead(): `message-id`, `ack` when the subscription acks,
+ * `redelivered:true` when the message came back.
+ */
+export function deliveryLines(messageId: string, ack: string | undefined, redelivered: boolean, version: StompVersion): Buffer {
+  const flavour = versionFlavour(version);
+  let lines = `message-id:${escapeHeader(messageId, false, flavour)}\n`;
+  if (ack !== undefined) lines += `ack:${escapeHeader(ack, false, flavour)}\n`;
+  if (redelivered) lines += 'redelivered:true\n';
+  return Buffer.from(lines);
+}

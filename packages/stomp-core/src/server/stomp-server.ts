@@ -143,21 +143,22 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
 
   private async shutdown(): Promise<void> {
     const sessions = [...this.liveSessions.values()];
-    const gone = sessions.map((session) => new Promise<void>((resolve) => {
-      if (!this.liveSessions.has(session.id)) return resolve();
-      const onClosed = (closed: StompSession) => {
-        if (closed !== session) return;
+    // One listener for all sessions (one each would trip EventEmitter's leak warning past 10).
+    const gone = new Promise<void>((resolve) => {
+      const onClosed = (): void => {
+        if (this.liveSessions.size > 0) return;
         this.off('session-closed', onClosed);
         resolve();
       };
       this.on('session-closed', onClosed);
-    }));
+      onClosed();
+    });
     for (const session of sessions) {
       session.fail(new StompError(StompErrorCode.SERVER_SHUTDOWN, 'Server shutting down'));
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(gone),
+      gone,
       new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
     ]);
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-broker.js';
 import { StompDecoder } from '../codec/stomp-decoder.js';
-import { HEARTBEAT_EOL, encodeFrame, messageHead, messageTail } from '../codec/stomp-encoder.js';
+import { HEARTBEAT_EOL, deliveryLines, encodeFrame, messageHead, messageIdLine, messageTail, subscriptionHead } from '../codec/stomp-encoder.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
@@ -24,7 +24,6 @@ export interface StompPrincipal {
   readonly [key: string]: unknown;
 }
 
-const REDELIVERED: StompHeaders = { redelivered: 'true' };
 const EMPTY = Buffer.alloc(0);
 /** Frames waiting behind an unfinished async handler before the session stops reading. */
 const MAX_INBOX = 256;
@@ -226,9 +225,18 @@ export class StompSession implements BrokerClient {
       sendIntercepted(this.interceptors, messageFrame(subscription.id, delivery.messageId, ack, delivery.redelivered, delivery.message), this);
       return;
     }
-    const extra = delivery.redelivered ? REDELIVERED : undefined;
-    this.send(messageHead(subscription.id, delivery.messageId, ack, this.version, extra));
-    this.send(messageTail(delivery.message, this.version));
+    const message = delivery.message;
+    if (ack === undefined && delivery.messageId === message.id) {
+      // Fan-out fast path: three cached buffers, nothing encoded per subscriber.
+      this.send((subscription.encodedHead ??= subscriptionHead(subscription.id, this.version)));
+      this.send(messageIdLine(message as BrokerMessage & { id: string }));
+      this.send(messageTail(message, this.version));
+      return;
+    }
+    const head = (subscription.encodedHead ??= subscriptionHead(subscription.id, this.version));
+    this.send(head);
+    this.send(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
+    this.send(messageTail(message, this.version));
   }
 
   /**

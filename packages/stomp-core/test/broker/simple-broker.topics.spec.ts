@@ -59,13 +59,27 @@ describe('SimpleBroker: topics', () => {
     }
   });
 
-  it('a client subscribed twice to a destination gets it once per subscription, with distinct message ids', () => {
+  it('a client subscribed twice gets it once per subscription: auto deliveries share the message id, acked ones do not', () => {
     const { broker, clients: [a] } = setup(1);
     broker.subscribe(a!, 'exact', '/topic/a', 'auto', {});
     broker.subscribe(a!, 'pattern', '/topic/*', 'auto', {});
+    broker.subscribe(a!, 'acked-1', '/topic/a', 'client-individual', {});
+    broker.subscribe(a!, 'acked-2', '/topic/**', 'client', {});
     broker.publish(message('/topic/a', 'm'));
-    expect(a!.deliveries.map((d) => d.subscription.id).sort()).toEqual(['exact', 'pattern']);
-    expect(new Set(a!.deliveries.map((d) => d.messageId)).size).toBe(2);
+    expect(a!.deliveries.map((d) => d.subscription.id).sort()).toEqual(['acked-1', 'acked-2', 'exact', 'pattern']);
+    const idOf = (sub: string) => a!.deliveries.find((d) => d.subscription.id === sub)!.messageId;
+    // STOMP: message-id identifies the message; `subscription` tells the deliveries apart.
+    expect(idOf('exact')).toBe(idOf('pattern'));
+    // ACK/NACK name a delivery, so acked deliveries get ids of their own.
+    expect(new Set([idOf('exact'), idOf('acked-1'), idOf('acked-2')]).size).toBe(3);
+  });
+
+  it('auto deliveries of different messages get different ids', () => {
+    const { broker, clients: [a] } = setup(1);
+    broker.subscribe(a!, 's', '/topic/a', 'auto', {});
+    broker.publish(message('/topic/a', '1'));
+    broker.publish(message('/topic/a', '2'));
+    expect(a!.deliveries[0]!.messageId).not.toBe(a!.deliveries[1]!.messageId);
   });
 
   it('message ids are unique per client across subscriptions and destinations', () => {

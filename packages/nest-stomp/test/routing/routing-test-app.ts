@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplication, LoggerService, ModuleMetadata, Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client, type IFrame } from '@stomp/stompjs';
+import type { Client } from '@stomp/stompjs';
 import { StompModule, StompServer, type StompModuleOptions } from '../../src/index.js';
-import { Inbox, wsFactory, wsUrl, type TestClient } from '../support/stomp-test-clients.js';
+import { connectClient, wsFactory, wsUrl, type TestClient } from '../support/stomp-test-clients.js';
 
 /** A silent logger that keeps what was logged, for assertions. */
 export class RecordingLogger implements LoggerService {
@@ -101,47 +101,7 @@ export function json(body: string): unknown {
   return JSON.parse(body) as unknown;
 }
 
-let subscriptions = 0;
-
-/** Like support's connectClient, with CONNECT headers (stompjs, no reconnect, no heart-beats). */
+/** A stompjs client over WebSocket with CONNECT headers (e.g. `login` for the test authenticator). */
 export function connectWithHeaders(url: string, connectHeaders: Record<string, string>): Promise<TestClient> {
-  let onError!: (frame: IFrame) => void;
-  let onClosed!: () => void;
-  const error = new Promise<IFrame>((resolve) => (onError = resolve));
-  const closed = new Promise<void>((resolve) => (onClosed = resolve));
-  return new Promise<TestClient>((resolve, reject) => {
-    let connected = false;
-    const client = new Client({
-      webSocketFactory: wsFactory(url),
-      connectHeaders,
-      reconnectDelay: 0,
-      heartbeatIncoming: 0,
-      heartbeatOutgoing: 0,
-      onConnect: () => {
-        connected = true;
-        resolve({
-          client,
-          error,
-          closed,
-          subscribe: (destination) =>
-            new Promise<Inbox>((done) => {
-              const inbox = new Inbox();
-              const receipt = `sub-${++subscriptions}`;
-              client.watchForReceipt(receipt, () => done(inbox));
-              client.subscribe(destination, inbox.push, { receipt });
-            }),
-          disconnect: () => client.deactivate(),
-        });
-      },
-      onStompError: (frame) => {
-        onError(frame);
-        if (!connected) reject(new Error(`STOMP ERROR before CONNECTED: ${frame.headers.message}`));
-      },
-      onWebSocketClose: () => {
-        onClosed();
-        if (!connected) reject(new Error('socket closed before CONNECTED'));
-      },
-    });
-    client.activate();
-  });
+  return connectClient(wsFactory(url), connectHeaders);
 }

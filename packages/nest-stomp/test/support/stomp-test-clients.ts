@@ -52,7 +52,7 @@ export interface TestClient {
 let receipts = 0;
 
 /** Connects a stompjs client (no reconnect, no heart-beats) and resolves once CONNECTED. */
-export function connectClient(webSocketFactory: SocketFactory): Promise<TestClient> {
+export function connectClient(webSocketFactory: SocketFactory, connectHeaders: Record<string, string> = {}): Promise<TestClient> {
   let onError!: (frame: IFrame) => void;
   let onClosed!: () => void;
   const error = new Promise<IFrame>((resolve) => (onError = resolve));
@@ -61,6 +61,7 @@ export function connectClient(webSocketFactory: SocketFactory): Promise<TestClie
     let connected = false;
     const client = new Client({
       webSocketFactory,
+      connectHeaders,
       reconnectDelay: 0,
       heartbeatIncoming: 0,
       heartbeatOutgoing: 0,

@@ -226,16 +226,14 @@ export class StompSession implements BrokerClient {
       return;
     }
     const message = delivery.message;
-    if (ack === undefined && delivery.messageId === message.id) {
-      // Fan-out fast path: three cached buffers, nothing encoded per subscriber.
-      this.send((subscription.encodedHead ??= subscriptionHead(subscription.id, this.version)));
-      this.send(messageIdLine(message as BrokerMessage & { id: string }));
-      this.send(messageTail(message, this.version));
-      return;
-    }
-    const head = (subscription.encodedHead ??= subscriptionHead(subscription.id, this.version));
-    this.send(head);
-    this.send(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
+    // Nothing is encoded per subscriber on a fan-out: the head is cached per subscription, the
+    // tail per message, and auto deliveries share the message's cached id line.
+    this.send((subscription.encodedHead ??= subscriptionHead(subscription.id, this.version)));
+    this.send(
+      ack === undefined && delivery.messageId === message.id
+        ? messageIdLine(message as BrokerMessage & { id: string })
+        : deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version),
+    );
     this.send(messageTail(message, this.version));
   }
 

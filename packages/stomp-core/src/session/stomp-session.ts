@@ -47,6 +47,8 @@ export class StompSession implements BrokerClient {
   readonly applicationSubscriptions = new Set<string>();
   /** Why the session ended, when it was not a clean DISCONNECT. */
   closeError: StompError | undefined;
+  /** The client ended the session with DISCONNECT (not by dropping the connection, not by an error). */
+  disconnected = false;
   /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
   readonly subscriptions = new Map<string, string>();
   /** Broker destinations resolved from user destinations for this session (`/queue/x-user<id>`): dropped when it closes. */
@@ -320,9 +322,10 @@ export class StompSession implements BrokerClient {
     this.connection.end(error.code === StompErrorCode.SERVER_SHUTDOWN ? 1001 : 1002, error.code);
   }
 
-  /** DISCONNECT (receipt first, then close) or server shutdown without an error. */
+  /** DISCONNECT: receipt first, then close. */
   close(receiptId?: string): void {
     if (this.state >= SessionState.Closing) return;
+    this.disconnected = true;
     if (receiptId !== undefined) this.sendFrame('RECEIPT', { 'receipt-id': receiptId });
     this.beginClosing();
     this.flush();

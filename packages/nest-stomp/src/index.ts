@@ -20,6 +20,8 @@ export {
   StompLimitError,
   StompProtocolError,
   StompServer,
+  type StompAuthenticationRequest,
+  type StompAuthenticator,
   type StompPrincipal,
   type StompServerInit,
   type StompServerOptions,

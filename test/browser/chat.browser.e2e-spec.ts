@@ -158,7 +158,7 @@ function browserSuite(): void {
     await alice.page.locator('#typing', { hasText: 'bob is typing…' }).waitFor({ timeout: UI_TIMEOUT });
     await bob.page.locator('#send').click();
     await expectMessage(alice.page, 'on my way');
-    await alice.page.waitForFunction(() => document.getElementById('typing')!.textContent === '', undefined, { timeout: UI_TIMEOUT });
+    await alice.page.locator('#typing:empty').waitFor({ state: 'attached', timeout: UI_TIMEOUT }); // "stopped typing" arrived
   });
 
   it('a private message reaches only its recipient, marked as private in both pages', async () => {

@@ -47,7 +47,7 @@ export class StompSession implements BrokerClient {
   readonly applicationSubscriptions = new Set<string>();
   /** Why the session ended, when it was not a clean DISCONNECT. */
   closeError: StompError | undefined;
-  /** The client ended the session with DISCONNECT (not by dropping the connection, not by an error). */
+  /** The client sent DISCONNECT (set by its handler): the session did not end by a dropped connection or an error. */
   disconnected = false;
   /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
   readonly subscriptions = new Map<string, string>();
@@ -322,10 +322,9 @@ export class StompSession implements BrokerClient {
     this.connection.end(error.code === StompErrorCode.SERVER_SHUTDOWN ? 1001 : 1002, error.code);
   }
 
-  /** DISCONNECT: receipt first, then close. */
+  /** DISCONNECT (receipt first, then close) or server shutdown without an error. */
   close(receiptId?: string): void {
     if (this.state >= SessionState.Closing) return;
-    this.disconnected = true;
     if (receiptId !== undefined) this.sendFrame('RECEIPT', { 'receipt-id': receiptId });
     this.beginClosing();
     this.flush();

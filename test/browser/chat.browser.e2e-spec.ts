@@ -209,6 +209,30 @@ function browserSuite(): void {
     await alice.page.locator('#rooms button[data-room="lab"]').waitFor({ timeout: UI_TIMEOUT });
   });
 
+  it('renaming reconnects under the new name (once); an invalid name never reaches the server', async () => {
+    const dave = await openChat(browser, http, 'dave');
+    await alice.page.locator('#users li[data-user="dave"]').waitFor({ timeout: UI_TIMEOUT });
+    const sockets: string[] = [];
+    dave.page.on('websocket', (socket) => sockets.push(socket.url()));
+    await dave.page.locator('#name').fill('dave2');
+    await dave.page.locator('#name').press('Enter');
+    await dave.page.locator('#me', { hasText: 'Signed in as dave2' }).waitFor({ timeout: UI_TIMEOUT });
+    await alice.page.locator('#users li[data-user="dave2"]').waitFor({ timeout: UI_TIMEOUT });
+    await alice.page.locator('#users li[data-user="dave"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(sockets).toHaveLength(1);
+
+    await dave.page.locator('#name').fill('not valid!');
+    await dave.page.locator('#connect').click();
+    // The input's pattern blocks the form: no new connection, still signed in as before.
+    expect(await dave.page.locator('#name:invalid').count()).toBe(1);
+    await send(dave.page, 'still dave2');
+    expect(await (await expectMessage(alice.page, 'still dave2')).locator('.message__from').textContent()).toBe('dave2');
+    expect(sockets).toHaveLength(1);
+    expect(await dave.page.locator('#status').getAttribute('data-state')).toBe('connected');
+    expect(dave.errors).toEqual([]);
+    await dave.context.close();
+  });
+
   it('saves a screenshot of page A after the exchange, with no page errors', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await alice.page.screenshot({ path: SCREENSHOT, fullPage: true });

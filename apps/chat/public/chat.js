@@ -43,6 +43,7 @@
 
   var client = null; // the current StompJs.Client (a new one per name)
   var me = null; // the name the server confirmed (CONNECTED user-name)
+  var wanted = null; // the name the current client connects with
   var room = roomInput.value;
   var roomSubscriptions = [];
   var seen = {}; // line ids already shown (history and live may overlap)
@@ -126,7 +127,10 @@
 
   function onError(frame) {
     var error = json(frame) || { message: frame.body };
-    var text = Array.isArray(error.details) ? error.details.join('; ') : error.message || 'Refused';
+    showError(Array.isArray(error.details) ? error.details.join('; ') : error.message || 'Refused');
+  }
+
+  function showError(text) {
     var item = element('li', 'error', text);
     item.dataset.testid = 'error';
     errorList.appendChild(item);
@@ -219,6 +223,7 @@
 
   function connect(name) {
     if (client) client.deactivate();
+    wanted = name;
     me = null;
     meLabel.textContent = '';
     roomSubscriptions = [];
@@ -269,11 +274,12 @@
     event.preventDefault();
     var name = nameInput.value.trim();
     if (!NAME.test(name)) {
-      setStatus('error', "Names are 1 to 32 letters, digits, '-' or '_'");
+      // The input's pattern stops this before here in browsers that validate forms.
+      showError("Names are 1 to 32 letters, digits, '-' or '_'");
       return;
     }
     localStorage.setItem('chat.name', name);
-    if (name !== me) connect(name);
+    if (name !== wanted || !client.active) connect(name); // Enter fires both change and submit: connect once
   });
   nameInput.addEventListener('change', function () { $('login').requestSubmit(); });
 

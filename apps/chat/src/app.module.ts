@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
 import { CHAT_ASSETS, loadChatAssets } from './chat-assets.js';
 import { ChatPageController } from './chat-page.controller.js';
+import { authenticateChatUser } from './chat/chat-auth.js';
+import { ChatModule } from './chat/chat.module.js';
 
 /** Path of the STOMP WebSocket endpoint; the page connects to it on its own origin. */
 export const CHAT_WS_PATH = '/ws';
@@ -22,9 +24,11 @@ export class AppModule {
         StompModule.forRoot({
           endpoint: { path: CHAT_WS_PATH },
           tcp: { port: options.tcpPort ?? 61613, host: options.tcpHost ?? '127.0.0.1' },
-          // No controllers yet: the page SENDs straight to /topic/chat.<room> and the broker fans out.
           broker: { type: 'simple' },
+          // CONNECT `login` → the session's principal (no password in the demo).
+          authenticate: authenticateChatUser,
         }),
+        ChatModule,
       ],
       controllers: [ChatPageController],
       providers: [{ provide: CHAT_ASSETS, useFactory: loadChatAssets }],

@@ -20,6 +20,8 @@ export {
   StompLimitError,
   StompProtocolError,
   StompServer,
+  type StompAuthenticationRequest,
+  type StompAuthenticator,
   type StompPrincipal,
   type StompServerInit,
   type StompServerOptions,
@@ -31,6 +33,23 @@ export {
 // Annotated controllers (Spring's @MessageMapping model).
 export * from './decorators/index.js';
 export { StompMessage, type StompMessageCommand } from './context/stomp-message.js';
+export { StompRecord, StompRecordBuilder, type StompHeaderValue, type StompMessageHeaders } from './context/stomp-record.js';
+
+// Sending from anywhere (Spring's SimpMessagingTemplate).
+export { StompMessagingTemplate } from './messaging/stomp-messaging.template.js';
+
+// Session events (Spring's SessionConnectEvent ... SessionDisconnectEvent) through @OnStompEvent.
+export {
+  SessionConnectEvent,
+  SessionConnectedEvent,
+  SessionDisconnectEvent,
+  SessionSubscribeEvent,
+  SessionUnsubscribeEvent,
+  StompSessionEvent,
+  type SessionDisconnectReason,
+  type StompEventMap,
+  type StompEventName,
+} from './events/stomp-session-events.js';
 export { StompException } from './exceptions/stomp.exception.js';
 export { ORIGIN_DESTINATION_HEADER, toErrorPayload, type StompErrorPayload } from './exceptions/stomp-error-payload.js';
 export { ERRORS_DESTINATION } from './exceptions/error-replier.js';
@@ -42,6 +61,7 @@ export {
   SEND_TO_METADATA,
   SEND_TO_USER_METADATA,
   STOMP_CONTEXT_TYPE,
+  STOMP_EVENT_LISTENER_METADATA,
   SUBSCRIBE_MAPPING_METADATA,
   type StompContextType,
 } from './stomp.constants.js';

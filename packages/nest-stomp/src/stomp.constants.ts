@@ -20,3 +20,5 @@ export const SEND_TO_USER_METADATA = 'nest-stomp:send_to_user';
  * (so they get DI), and `createParamDecorator()` decorators work on STOMP handlers too.
  */
 export const STOMP_PARAMS_METADATA = ROUTE_ARGS_METADATA;
+/** `@OnStompEvent` listeners of a method: the event names, in declaration order. */
+export const STOMP_EVENT_LISTENER_METADATA = 'nest-stomp:event_listener';

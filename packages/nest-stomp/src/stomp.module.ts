@@ -7,6 +7,8 @@ import { STOMP_MODULE_OPTIONS, StompConfigurableModule } from './stomp-module.de
 import { resolveStompModuleOptions, type ResolvedStompModuleOptions } from './stomp-options.resolver.js';
 import { StompServerHost } from './stomp-server.host.js';
 import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
+import { StompEventListenersLoader } from './events/stomp-event-listeners.loader.js';
+import { StompMessagingTemplate } from './messaging/stomp-messaging.template.js';
 
 /**
  * STOMP for a Nest application: the core server with its embedded broker, served on the app's
@@ -38,7 +40,10 @@ import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
     StompServerHost,
     // Installs the @MessageMapping router in onModuleInit, before the host opens the endpoints.
     StompHandlerExplorer,
+    // Wires @OnStompEvent methods to the server's session events, also in onModuleInit.
+    StompEventListenersLoader,
+    StompMessagingTemplate,
   ],
-  exports: [STOMP_SERVER, StompServer, STOMP_RESOLVED_OPTIONS, StompServerHost],
+  exports: [STOMP_SERVER, StompServer, STOMP_RESOLVED_OPTIONS, StompServerHost, StompMessagingTemplate],
 })
 export class StompModule extends StompConfigurableModule {}

@@ -9,4 +9,5 @@ export { DestinationVariable } from './destination-variable.decorator.js';
 export { Principal } from './principal.decorator.js';
 export { SessionId } from './session-id.decorator.js';
 export { SessionAttributes } from './session-attributes.decorator.js';
+export { OnStompEvent } from './on-stomp-event.decorator.js';
 export type { StompPipe } from './param.utils.js';

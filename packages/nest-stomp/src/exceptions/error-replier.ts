@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { StompServer, StompSession } from '@nest-stomp/core';
-import { writePayload } from '../context/payload-converter.js';
+import { toOutboundMessage } from '../context/outbound-message.js';
 import type { StompMessage } from '../context/stomp-message.js';
 import { userOf } from '../routing/user-messaging.js';
 import { ORIGIN_DESTINATION_HEADER, isExpectedError, toErrorPayload } from './stomp-error-payload.js';
@@ -35,17 +35,12 @@ export class ErrorReplier {
     this.send(payload, session, message);
   }
 
-  /** Sends `value` (an error payload, or what an exception filter returned) to the sender's error queue. */
+  /** Sends `value` (an error payload, or what an exception filter returned, a StompRecord included) to the sender's error queue. */
   send(value: unknown, session: StompSession, message: StompMessage): void {
     try {
-      const { body, contentType } = writePayload(value);
-      this.server.sendToUser(
-        userOf(session),
-        ERRORS_DESTINATION,
-        body,
-        { 'content-type': contentType, [ORIGIN_DESTINATION_HEADER]: message.destination },
-        session.id,
-      );
+      // A filter may return a StompRecord to add headers; `destination-origin` is always the failed frame's.
+      const { body, headers } = toOutboundMessage(value, { [ORIGIN_DESTINATION_HEADER]: message.destination });
+      this.server.sendToUser(userOf(session), ERRORS_DESTINATION, body, headers, session.id);
     } catch (error) {
       // Nothing left to tell the client through; the connection stays as it is.
       this.logger.error(

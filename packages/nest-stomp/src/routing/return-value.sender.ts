@@ -1,5 +1,5 @@
 import type { StompServer, StompSession } from '@nest-stomp/core';
-import { writePayload } from '../context/payload-converter.js';
+import { toOutboundMessage } from '../context/outbound-message.js';
 import type { StompMessage } from '../context/stomp-message.js';
 import type { DestinationTemplate } from './destination-template.js';
 import { userOf } from './user-messaging.js';
@@ -18,7 +18,8 @@ let replies = 0;
 
 /**
  * Sends a handler's return values (Spring's SendToMethodReturnValueHandler and
- * SubscriptionMethodReturnValueHandler). `undefined` and `null` send nothing.
+ * SubscriptionMethodReturnValueHandler). `undefined` and `null` send nothing; a StompRecord sends
+ * its payload with its headers.
  */
 export class ReturnValueSender {
   constructor(
@@ -28,22 +29,19 @@ export class ReturnValueSender {
 
   send(value: unknown, session: StompSession, message: StompMessage, lookup: string): void {
     if (value === undefined || value === null) return;
-    const { body, contentType } = writePayload(value);
+    // Converted once; the broker only reads a message's headers, so every destination shares them.
+    const { body, headers } = toOutboundMessage(value);
     const plan = this.plan;
     if (plan.direct) {
       // Reply ids carry a prefix so they never collide with the broker's numeric message ids.
-      session.sendMessage(
-        message.subscriptionId!,
-        { destination: message.destination, headers: { 'content-type': contentType }, body },
-        `r-${++replies}`,
-      );
+      session.sendMessage(message.subscriptionId!, { destination: message.destination, headers, body }, `r-${++replies}`);
       return;
     }
     const sendTo = plan.sendTo;
     if (sendTo) {
-      if (sendTo.useDefault) this.server.publish(`/topic${lookup}`, body, { 'content-type': contentType });
+      if (sendTo.useDefault) this.server.publish(`/topic${lookup}`, body, headers);
       for (const template of sendTo.templates) {
-        this.server.publish(template.fill(message.variables), body, { 'content-type': contentType });
+        this.server.publish(template.fill(message.variables), body, headers);
       }
     }
     const toUser = plan.sendToUser;
@@ -51,9 +49,9 @@ export class ReturnValueSender {
       // Spring: a session without a principal is addressed alone even with broadcast.
       const sessionId = toUser.broadcast && session.principal ? undefined : session.id;
       const user = userOf(session);
-      if (toUser.useDefault) this.server.sendToUser(user, `/queue${lookup}`, body, { 'content-type': contentType }, sessionId);
+      if (toUser.useDefault) this.server.sendToUser(user, `/queue${lookup}`, body, headers, sessionId);
       for (const template of toUser.templates) {
-        this.server.sendToUser(user, template.fill(message.variables), body, { 'content-type': contentType }, sessionId);
+        this.server.sendToUser(user, template.fill(message.variables), body, headers, sessionId);
       }
     }
   }

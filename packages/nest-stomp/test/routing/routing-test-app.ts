@@ -3,7 +3,7 @@ import type { INestApplication, LoggerService, ModuleMetadata, Provider } from '
 import { Test } from '@nestjs/testing';
 import type { Client } from '@stomp/stompjs';
 import { StompModule, StompServer, type StompModuleOptions } from '../../src/index.js';
-import { connectClient, wsFactory, wsUrl, type TestClient } from '../support/stomp-test-clients.js';
+import { connectClient, wsFactory, wsUrl, type Inbox, type TestClient } from '../support/stomp-test-clients.js';
 
 /** A silent logger that keeps what was logged, for assertions. */
 export class RecordingLogger implements LoggerService {
@@ -104,4 +104,12 @@ export function json(body: string): unknown {
 /** A stompjs client over WebSocket with CONNECT headers (e.g. `login` for the test authenticator). */
 export function connectWithHeaders(url: string, connectHeaders: Record<string, string>): Promise<TestClient> {
   return connectClient(wsFactory(url), connectHeaders);
+}
+
+/** Resolves true when `inbox` receives nothing before `probe` completes (a later round trip on the same server). */
+export async function staysEmpty(inbox: Inbox, probe: () => Promise<void>): Promise<boolean> {
+  const got: string[] = [];
+  void inbox.next().then((m) => got.push(m.body));
+  await probe();
+  return got.length === 0;
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Controller } from '@nestjs/common';
 import { DestinationVariable, MessageMapping, Payload, SendTo, SendToUser, SubscribeMapping } from '../../src/index.js';
-import type { Inbox } from '../support/stomp-test-clients.js';
-import { bootRoutingApp, sendWithReceipt, type RoutingApp } from './routing-test-app.js';
+import { bootRoutingApp, sendWithReceipt, staysEmpty, type RoutingApp } from './routing-test-app.js';
 
 @Controller()
 class UserReplyController {
@@ -42,14 +41,6 @@ class UserReplyController {
   profile() {
     return 'profile';
   }
-}
-
-/** Resolves true when `inbox` receives nothing before `probe` completes (a later round trip on the same server). */
-async function staysEmpty(inbox: Inbox, probe: () => Promise<void>): Promise<boolean> {
-  const got: string[] = [];
-  void inbox.next().then((m) => got.push(m.body));
-  await probe();
-  return got.length === 0;
 }
 
 describe('@SendToUser', () => {

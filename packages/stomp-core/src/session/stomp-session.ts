@@ -47,6 +47,8 @@ export class StompSession implements BrokerClient {
   readonly applicationSubscriptions = new Set<string>();
   /** Why the session ended, when it was not a clean DISCONNECT. */
   closeError: StompError | undefined;
+  /** The client sent DISCONNECT (set by its handler): the session did not end by a dropped connection or an error. */
+  disconnected = false;
   /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
   readonly subscriptions = new Map<string, string>();
   /** Broker destinations resolved from user destinations for this session (`/queue/x-user<id>`): dropped when it closes. */

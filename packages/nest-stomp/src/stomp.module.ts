@@ -7,6 +7,7 @@ import { STOMP_MODULE_OPTIONS, StompConfigurableModule } from './stomp-module.de
 import { resolveStompModuleOptions, type ResolvedStompModuleOptions } from './stomp-options.resolver.js';
 import { StompServerHost } from './stomp-server.host.js';
 import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
+import { StompSecurityBinder } from './security/stomp-security.binder.js';
 
 /**
  * STOMP for a Nest application: the core server with its embedded broker, served on the app's
@@ -38,6 +39,8 @@ import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
     StompServerHost,
     // Installs the @MessageMapping router in onModuleInit, before the host opens the endpoints.
     StompHandlerExplorer,
+    // Resolves the authenticator and the rules' guards through DI in onModuleInit, before endpoints open.
+    StompSecurityBinder,
   ],
   exports: [STOMP_SERVER, StompServer, STOMP_RESOLVED_OPTIONS, StompServerHost],
 })

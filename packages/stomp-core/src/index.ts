@@ -13,7 +13,7 @@ export { StompSession, SessionState, type StompPrincipal } from './session/stomp
 export type { ApplicationHandler } from './session/application-handler.js';
 export type { SessionSubscription } from './session/session-host.js';
 export type { ChannelDirection, ChannelInterceptor } from './session/channel-interceptor.js';
-export type { StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
+export type { StompAuthenticateFunction, StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
 export {
   UserRegistry,
   type StompUser,

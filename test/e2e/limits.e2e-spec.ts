@@ -156,6 +156,35 @@ describe.each(TRANSPORTS)('broker and session limits over %s', (transport) => {
     expect(producer.isClosed).toBe(false);
   });
 
+  it('maxQueues 3: the 3rd queue is created, the 4th (by SEND or SUBSCRIBE) is an ERROR; a drained queue frees its place', async () => {
+    const ts = await startServer({ broker: { maxQueues: 3 } });
+    const { raw } = await connected(ts, transport);
+    for (const name of ['q1', 'q2']) {
+      raw.send('SEND', { destination: `/queue/${name}`, receipt: name }, 'held'); // held: nobody consumes
+      await raw.receipt(name);
+    }
+    raw.send('SUBSCRIBE', { id: 'q3', destination: '/queue/q3', receipt: 'q3' }); // n = 3: a consumer keeps it
+    await raw.receipt('q3');
+    raw.send('SEND', { destination: '/queue/q1', receipt: 'existing' }, 'more'); // existing queues still work
+    await raw.receipt('existing');
+    const bySend = await connected(ts, transport);
+    bySend.raw.send('SEND', { destination: '/queue/q4', receipt: 'q4' }, 'x');
+    const error = await bySend.raw.expectErrorThenClose();
+    expect(error.headers['receipt-id']).toBe('q4');
+    expect((await ts.sessionClosed(bySend.session))?.code).toBe('STOMP_LIMIT_EXCEEDED');
+    const bySubscribe = await connected(ts, transport);
+    bySubscribe.raw.send('SUBSCRIBE', { id: '1', destination: '/queue/q5', receipt: 'q5' });
+    expect((await bySubscribe.raw.expectErrorThenClose()).headers.message).toMatch(/maxQueues 3/);
+    // Consuming q2's only message drops q2: a new queue fits again.
+    const consumer = await connectClient(ts, transport);
+    const inbox = await consumer.subscribe('/queue/q2');
+    expect((await inbox.next()).body).toBe('held');
+    await consumer.unsubscribe(inbox);
+    raw.send('SEND', { destination: '/queue/q6', receipt: 'q6' }, 'fits');
+    await raw.receipt('q6');
+    expect((ts.server.broker as unknown as { queueCount: number }).queueCount).toBe(3);
+  });
+
   it('maxTransactionsPerSession 2: the 3rd open transaction is an ERROR', async () => {
     const ts = await startServer({ maxTransactionsPerSession: 2 });
     const { raw, session } = await connected(ts, transport);

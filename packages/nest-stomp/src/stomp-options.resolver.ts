@@ -50,6 +50,7 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
   if (broker.destinationPrefixes !== undefined) brokerInit.destinationPrefixes = broker.destinationPrefixes;
   if (broker.queuePrefixes !== undefined) brokerInit.queuePrefixes = broker.queuePrefixes;
   if (broker.maxQueuedMessages !== undefined) brokerInit.maxQueuedMessages = broker.maxQueuedMessages;
+  if (broker.maxQueues !== undefined) brokerInit.maxQueues = broker.maxQueues;
   if (options.maxSubscriptionsPerSession !== undefined) {
     brokerInit.maxSubscriptionsPerSession = options.maxSubscriptionsPerSession;
   }

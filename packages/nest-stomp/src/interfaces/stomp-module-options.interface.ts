@@ -35,6 +35,8 @@ export interface StompSimpleBrokerOptions {
   heartbeat?: [number, number];
   /** Most messages one queue holds (waiting or unacknowledged) before SEND fails. Default 10000. */
   maxQueuedMessages?: number;
+  /** Most queues kept at once (empty, unconsumed ones are dropped and do not count); 0: no limit. Default 100000. */
+  maxQueues?: number;
 }
 
 /** Broker choices. A `'relay'` variant (RabbitMQ / ActiveMQ) joins this union later. */

@@ -285,6 +285,24 @@ describe('MESSAGE rules (outbound)', () => {
     expect(basic.isClosed).toBe(false);
   });
 
+  it("'deny' and 'authenticated' on MESSAGE: anonymous subscribers miss members-only messages, nobody gets denied ones", async () => {
+    const ts = await serve([
+      ...BASE,
+      { frames: ['SEND', 'SUBSCRIBE'], destinations: ['/topic/**'], access: 'permit' },
+      { frames: ['MESSAGE'], destinations: ['/topic/members'], access: 'authenticated' },
+      { frames: ['MESSAGE'], destinations: ['/topic/never'], access: 'deny' },
+      { frames: ['MESSAGE'], access: 'permit' },
+    ]);
+    const member = await login(ts, 'tcp', 'alice');
+    const anonymous = await login(ts, 'ws');
+    const inboxes = await Promise.all([member, anonymous].map((c) => c.subscribe('/topic/*')));
+    for (const destination of ['/topic/members', '/topic/never', '/topic/open']) await member.publish(destination, destination);
+    expect((await inboxes[0]!.take(2)).map((m) => m.body)).toEqual(['/topic/members', '/topic/open']);
+    expect((await inboxes[1]!.take(1)).map((m) => m.body)).toEqual(['/topic/open']);
+    await Promise.all([member.sync(), anonymous.sync()]);
+    expect(inboxes.map((inbox) => inbox.bodies.filter((b) => b !== ''))).toEqual([['/topic/members', '/topic/open'], ['/topic/open']]);
+  });
+
   it('an unmatched MESSAGE is withheld (default deny); a withheld client-individual queue message is acked for the client', async () => {
     const ts = await serve([
       ...BASE,

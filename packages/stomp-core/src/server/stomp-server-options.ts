@@ -90,6 +90,12 @@ export function resolveServerOptions(init: StompServerInit = {}): StompServerOpt
   // An option given as undefined takes its default (configuration layers pass `x: config.x`).
   const given: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(init)) if (value !== undefined) given[name] = value;
+  for (const name of ['maxConnections', 'maxConnectionsPerAddress'] as const) {
+    const value = given[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
+      throw new TypeError(`${name} must be a non-negative integer (0: no limit), got ${String(value)}`);
+    }
+  }
   return {
     ...DEFAULT_STOMP_SERVER_OPTIONS,
     ...given,

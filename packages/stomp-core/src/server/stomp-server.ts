@@ -97,12 +97,15 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     rules?: readonly DestinationRule[] | undefined;
     csrf?: CsrfOptions | boolean | undefined;
   }): void {
+    // Everything is built before anything is replaced: invalid rules leave the server as it was.
+    const rules = security.rules !== undefined && security.rules.length > 0 ? new DestinationRules(security.rules) : undefined;
+    const csrf = security.csrf;
+    const csrfCheck = csrf === undefined || csrf === false ? undefined : new CsrfCheck(csrf === true ? {} : csrf);
     this.options.authenticate = security.authenticate;
     this.options.rules = security.rules === undefined ? undefined : [...security.rules];
-    this.rules = security.rules !== undefined && security.rules.length > 0 ? new DestinationRules(security.rules) : undefined;
-    const csrf = security.csrf;
     this.options.csrf = csrf;
-    this.csrf = csrf === undefined || csrf === false ? undefined : new CsrfCheck(csrf === true ? {} : csrf);
+    this.rules = rules;
+    this.csrf = csrfCheck;
   }
 
   /** Every session not yet closed, by id. */

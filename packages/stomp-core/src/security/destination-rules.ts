@@ -18,6 +18,8 @@ const FRAME_TYPES: readonly RuleFrameType[] = [
 ];
 /** Destinations whose rule match is remembered per frame type; past it the cache starts over. */
 const MATCH_CACHE_LIMIT = 1_024;
+/** Longest destination whose match is cached. */
+const MAX_CACHED_DESTINATION = 256;
 const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
 
 type Decide = (request: AccessRequest) => boolean | PromiseLike<boolean>;
@@ -47,6 +49,9 @@ class FrameTable {
   private readonly cache = new Map<string, RuleMatch | null>();
 
   match(destination: string): RuleMatch | undefined {
+    // Without pattern rules the answer is one Map lookup already; long destinations are not kept
+    // (client-chosen strings: the cache must not become a way to make the server hold memory).
+    if (this.patterns.length === 0 || destination.length > MAX_CACHED_DESTINATION) return this.find(destination);
     const cached = this.cache.get(destination);
     if (cached !== undefined) return cached ?? undefined;
     const found = this.find(destination);

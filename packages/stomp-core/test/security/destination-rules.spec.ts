@@ -66,6 +66,9 @@ describe('DestinationRules', () => {
     expect(() => rules.enforce(session, send('/members/x'))).toThrow('Access denied');
     expect(rules.enforce({ principal: { name: 'a' } } as unknown as StompSession, send('/members/x'))).toBeUndefined();
     expect(() => rules.enforce(session, send('/other'))).toThrow('Access denied');
+    // Long destinations are decided the same, without being cached.
+    expect(rules.enforce(session, send(`/open/${'x'.repeat(300)}`))).toBeUndefined();
+    expect(() => rules.enforce(session, send(`/other/${'x'.repeat(300)}`))).toThrow('Access denied');
     expect(rules.filtersMessages).toBe(false);
   });
 });

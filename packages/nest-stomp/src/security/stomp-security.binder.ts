@@ -35,6 +35,19 @@ function refusal(error: unknown): unknown {
   return error;
 }
 
+/** An authenticator whose Nest exceptions (HttpException, StompException) keep their message for the client. */
+function withRefusals(authenticate: StompAuthenticateFunction): StompAuthenticateFunction {
+  return (request) => {
+    let result: ReturnType<StompAuthenticateFunction>;
+    try {
+      result = authenticate(request);
+    } catch (error) {
+      throw refusal(error);
+    }
+    return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(refusal(error))) : result;
+  };
+}
+
 /**
  * Installs the module's security into the core server once DI can resolve it (onModuleInit,
  * before StompServerHost opens any endpoint): the `authenticator` provider, and the destination
@@ -50,7 +63,9 @@ export class StompSecurityBinder implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { authenticator, rules } = this.options.security;
-    const authenticate = authenticator === undefined ? this.options.server.authenticate : await this.authenticateWith(authenticator);
+    const fn = this.options.server.authenticate;
+    const authenticate =
+      authenticator !== undefined ? await this.authenticateWith(authenticator) : fn === undefined ? undefined : withRefusals((request) => fn(request));
     this.server.configureSecurity({
       authenticate,
       rules: rules === undefined ? undefined : await Promise.all(rules.map((rule, index) => this.compileRule(rule, index))),
@@ -63,15 +78,7 @@ export class StompSecurityBinder implements OnModuleInit {
     if (typeof instance?.authenticate !== 'function') {
       throw new TypeError('StompModule: authenticator must implement StompAuthenticator (an authenticate(request) method)');
     }
-    return (request) => {
-      let result: ReturnType<StompAuthenticateFunction>;
-      try {
-        result = instance.authenticate(request);
-      } catch (error) {
-        throw refusal(error);
-      }
-      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(refusal(error))) : result;
-    };
+    return withRefusals((request) => instance.authenticate(request));
   }
 
   private async compileRule(rule: StompDestinationRule, index: number): Promise<DestinationRule> {

@@ -204,6 +204,23 @@ describe('authenticator options', () => {
     ).rejects.toThrow(/either authenticate .* or authenticator/);
   });
 
+  it('the function option: a Nest HttpException keeps its message, any other error does not', async () => {
+    const ts = await bootSecurityApp({
+      stomp: {
+        authenticate: ({ headers }) => {
+          if (headers.login === 'locked') throw new UnauthorizedException('Account locked');
+          if (headers.login === 'bug') throw new TypeError('secret stack detail');
+          return { name: headers.login ?? 'anon' };
+        },
+      },
+    });
+    for (const [login, message] of [['locked', 'Account locked'], ['bug', 'Authentication failed']] as const) {
+      const raw = await ts.raw('tcp');
+      raw.send('CONNECT', { 'accept-version': '1.2', login });
+      expect((await raw.expectErrorThenClose()).headers.message).toBe(message);
+    }
+  });
+
   it('an unregistered authenticator class is created in the module scope with global providers', async () => {
     @Injectable()
     class Standalone implements StompAuthenticator {

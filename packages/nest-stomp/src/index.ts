@@ -13,6 +13,12 @@ export { resolveStompModuleOptions, type ResolvedStompModuleOptions } from './st
 export { STOMP_RESOLVED_OPTIONS, STOMP_SERVER } from './stomp.constants.js';
 export { StompServerHost } from './stomp-server.host.js';
 
+// Security: authenticator provider, destination rules (guards resolved through DI).
+export type { StompAuthenticator } from './security/stomp-authenticator.interface.js';
+export type { StompDestinationRule, StompRuleAccess } from './security/stomp-destination-rule.interface.js';
+export { StompDestinationRules } from './security/guard-voter.js';
+export { StompSecurityBinder } from './security/stomp-security.binder.js';
+
 // Core names users meet through the module (injected server, events, errors).
 export {
   StompError,
@@ -20,8 +26,13 @@ export {
   StompLimitError,
   StompProtocolError,
   StompServer,
+  NO_DESTINATION,
+  type AccessRequest,
+  type AccessVoter,
+  type CsrfOptions,
+  type RuleFrameSelector,
+  type RuleFrameType,
   type StompAuthenticationRequest,
-  type StompAuthenticator,
   type StompPrincipal,
   type StompServerInit,
   type StompServerOptions,

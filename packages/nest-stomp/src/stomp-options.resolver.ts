@@ -1,15 +1,23 @@
 import type { StompServerInit } from '@nest-stomp/core';
+import type { Type } from '@nestjs/common';
 import type { StompBrokerOptions, StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
+import type { StompAuthenticator } from './security/stomp-authenticator.interface.js';
+import type { StompDestinationRule } from './security/stomp-destination-rule.interface.js';
 
 /** Module options with the module-level defaults applied (the core applies its own to the rest). */
 export interface ResolvedStompModuleOptions {
-  endpoint: { path: string } | false;
+  endpoint: { path: string; allowedOrigins: string[] | undefined } | false;
   tcp: { port: number; host: string } | undefined;
   applicationDestinationPrefixes: string[];
   userDestinationPrefix: string;
   broker: StompBrokerOptions;
   /** What the core StompServer is constructed with. */
   server: StompServerInit;
+  /** Installed by StompSecurityBinder once DI can resolve the classes in them. */
+  security: {
+    authenticator: Type<StompAuthenticator> | StompAuthenticator | undefined;
+    rules: StompDestinationRule[] | undefined;
+  };
 }
 
 export const DEFAULT_ENDPOINT_PATH = '/ws';
@@ -25,7 +33,14 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
   if ((broker as { type?: unknown }).type !== 'simple') {
     throw new TypeError(`StompModule: broker.type must be 'simple' (got ${JSON.stringify(broker.type)})`);
   }
-  const endpoint = options.endpoint === false ? false : { path: normalisePath(options.endpoint?.path) };
+  const endpoint =
+    options.endpoint === false
+      ? false
+      : { path: normalisePath(options.endpoint?.path), allowedOrigins: checkOrigins(options.endpoint?.allowedOrigins) };
+  if (options.authenticate !== undefined && options.authenticator !== undefined) {
+    throw new TypeError('StompModule: give either authenticate (a function) or authenticator (a provider), not both');
+  }
+  if (options.rules !== undefined && !Array.isArray(options.rules)) throw new TypeError('StompModule: rules must be an array');
   const tcp = options.tcp ? { port: checkPort(options.tcp.port), host: options.tcp.host ?? DEFAULT_TCP_HOST } : undefined;
 
   const server: StompServerInit = {};
@@ -35,6 +50,7 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
   if (broker.destinationPrefixes !== undefined) brokerInit.destinationPrefixes = broker.destinationPrefixes;
   if (broker.queuePrefixes !== undefined) brokerInit.queuePrefixes = broker.queuePrefixes;
   if (broker.maxQueuedMessages !== undefined) brokerInit.maxQueuedMessages = broker.maxQueuedMessages;
+  if (broker.maxQueues !== undefined) brokerInit.maxQueues = broker.maxQueues;
   if (options.maxSubscriptionsPerSession !== undefined) {
     brokerInit.maxSubscriptionsPerSession = options.maxSubscriptionsPerSession;
   }
@@ -51,7 +67,16 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
     userDestinationPrefix: options.userDestinationPrefix ?? '/user',
     broker,
     server,
+    security: { authenticator: options.authenticator, rules: options.rules },
   };
+}
+
+function checkOrigins(origins: string[] | undefined): string[] | undefined {
+  if (origins === undefined) return undefined;
+  if (!Array.isArray(origins) || origins.some((origin) => typeof origin !== 'string' || origin.length === 0)) {
+    throw new TypeError('StompModule: endpoint.allowedOrigins must be an array of origins (or [\'*\'])');
+  }
+  return origins;
 }
 
 const PASS_THROUGH = [
@@ -66,6 +91,9 @@ const PASS_THROUGH = [
   'authenticate',
   'preserveReceiveOrder',
   'interceptors',
+  'csrf',
+  'maxConnections',
+  'maxConnectionsPerAddress',
 ] as const satisfies ReadonlyArray<keyof StompModuleOptions & keyof StompServerInit>;
 
 function normalisePath(path: string | undefined): string {

@@ -43,7 +43,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     this.server.on('session-closed', this.onSessionClosed);
     try {
       const { endpoint, tcp } = this.options;
-      if (endpoint) this.startWebSocket(endpoint.path);
+      if (endpoint) this.startWebSocket(endpoint.path, endpoint.allowedOrigins);
       if (tcp) {
         this.tcp = await this.server.listenTcp(tcp);
         this.logger.log(`STOMP over TCP on ${this.tcp.host}:${this.tcp.port}`);
@@ -59,7 +59,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     await this.stop();
   }
 
-  private startWebSocket(path: string): void {
+  private startWebSocket(path: string, allowedOrigins: string[] | undefined): void {
     // HttpAdapterHost exists in every Nest context but has no adapter in a standalone
     // application context (NestFactory.createApplicationContext): there is no HTTP server to share.
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
@@ -67,7 +67,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(`No HTTP server in this application: STOMP WebSocket endpoint ${path} not started`);
       return;
     }
-    this.ws = this.server.attachWebSocket({ server: httpServer, path });
+    this.ws = this.server.attachWebSocket({ server: httpServer, path, allowedOrigins });
     this.logger.log(`STOMP over WebSocket on path ${path}`);
   }
 

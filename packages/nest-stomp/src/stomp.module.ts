@@ -9,6 +9,7 @@ import { StompServerHost } from './stomp-server.host.js';
 import { StompHandlerExplorer } from './routing/stomp-handler.explorer.js';
 import { StompEventListenersLoader } from './events/stomp-event-listeners.loader.js';
 import { StompMessagingTemplate } from './messaging/stomp-messaging.template.js';
+import { StompSecurityBinder } from './security/stomp-security.binder.js';
 
 /**
  * STOMP for a Nest application: the core server with its embedded broker, served on the app's
@@ -43,6 +44,8 @@ import { StompMessagingTemplate } from './messaging/stomp-messaging.template.js'
     // Wires @OnStompEvent methods to the server's session events, also in onModuleInit.
     StompEventListenersLoader,
     StompMessagingTemplate,
+    // Resolves the authenticator and the rules' guards through DI in onModuleInit, before endpoints open.
+    StompSecurityBinder,
   ],
   exports: [STOMP_SERVER, StompServer, STOMP_RESOLVED_OPTIONS, StompServerHost, StompMessagingTemplate],
 })

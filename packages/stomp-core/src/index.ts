@@ -3,6 +3,7 @@ export * from './codec/index.js';
 export * from './errors/index.js';
 export * from './broker/index.js';
 export * from './util/index.js';
+export * from './security/index.js';
 export type { StompConnection, StompConnectionEvents } from './transport/stomp-connection.js';
 export { TcpConnection } from './transport/tcp/tcp-connection.js';
 export { WsConnection } from './transport/ws/ws-connection.js';
@@ -12,7 +13,7 @@ export { StompSession, SessionState, type StompPrincipal } from './session/stomp
 export type { ApplicationHandler } from './session/application-handler.js';
 export type { SessionSubscription } from './session/session-host.js';
 export type { ChannelDirection, ChannelInterceptor } from './session/channel-interceptor.js';
-export type { StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
+export type { StompAuthenticateFunction, StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
 export {
   UserRegistry,
   type StompUser,

@@ -1,8 +1,11 @@
-import type { StompHeaders } from '@nest-stomp/core';
+import type { RuleFrameType, StompHeaders } from '@nest-stomp/core';
 import { readPayload } from './payload-converter.js';
 
-/** Which frame reached the handler. */
-export type StompMessageCommand = 'SEND' | 'SUBSCRIBE';
+/**
+ * Which frame reached the handler: SEND or SUBSCRIBE for `@MessageMapping` / `@SubscribeMapping`
+ * handlers; any rule frame type (CONNECT, MESSAGE, ACK...) for guards of destination rules.
+ */
+export type StompMessageCommand = 'SEND' | 'SUBSCRIBE' | RuleFrameType;
 
 const UNREAD = Symbol('unread');
 
@@ -15,7 +18,7 @@ export class StompMessage {
   private converted: unknown = UNREAD;
 
   constructor(
-    /** SEND or SUBSCRIBE. */
+    /** SEND or SUBSCRIBE (destination rules: the frame type they check). */
     readonly command: StompMessageCommand,
     /** The destination as the client sent it, application prefix included (`/app/chat/room/1`). */
     readonly destination: string,
@@ -25,7 +28,7 @@ export class StompMessage {
     readonly body: Buffer,
     /** The `{var}` captures of the matched mapping. */
     readonly variables: Readonly<Record<string, string>>,
-    /** SUBSCRIBE only: the subscription id the reply goes to. */
+    /** SUBSCRIBE: the subscription id the reply goes to; MESSAGE (rules): the receiving subscription. */
     readonly subscriptionId?: string,
   ) {}
 

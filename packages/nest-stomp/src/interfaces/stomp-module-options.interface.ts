@@ -1,9 +1,19 @@
+import type { Type } from '@nestjs/common';
 import type { StompServerInit } from '@nest-stomp/core';
+import type { StompAuthenticator } from '../security/stomp-authenticator.interface.js';
+import type { StompDestinationRule } from '../security/stomp-destination-rule.interface.js';
 
 /** The STOMP-over-WebSocket endpoint, served on the Nest application's own HTTP server. */
 export interface StompEndpointOptions {
   /** URL path of the endpoint. Default '/ws'. */
   path?: string;
+  /**
+   * Browser origins allowed to open the endpoint (Spring's setAllowedOrigins/Patterns). Default: the
+   * same origin as the request's Host. Entries: exact origins (`https://app.example`), `*` patterns
+   * (`https://*.example.com`, `http://localhost:*`), `'*'` for any. A refused origin gets HTTP 403
+   * before any STOMP; a handshake without Origin (non-browser clients) is allowed.
+   */
+  allowedOrigins?: string[];
 }
 
 /** An optional plain-TCP listener (stomp.py, the Ruby gem, Java clients...). */
@@ -25,6 +35,8 @@ export interface StompSimpleBrokerOptions {
   heartbeat?: [number, number];
   /** Most messages one queue holds (waiting or unacknowledged) before SEND fails. Default 10000. */
   maxQueuedMessages?: number;
+  /** Most queues kept at once (empty, unconsumed ones are dropped and do not count); 0: no limit. Default 100000. */
+  maxQueues?: number;
 }
 
 /** Broker choices. A `'relay'` variant (RabbitMQ / ActiveMQ) joins this union later. */
@@ -65,6 +77,23 @@ export interface StompModuleOptions {
    * addresses `/user/...` destinations and is what `@Principal()` injects). Default: anonymous sessions.
    */
   authenticate?: StompServerInit['authenticate'];
+  /**
+   * An authenticator provider class (resolved through DI) or instance, implementing
+   * `StompAuthenticator`; the Nest way to write `authenticate`. Use one of the two.
+   */
+  authenticator?: Type<StompAuthenticator> | StompAuthenticator;
+  /**
+   * Destination rules: frame types + destination patterns → permit, deny, authenticated, a voter, or
+   * guard classes (resolved through DI). First match wins; once there is a rule, what no rule
+   * matches is denied, CONNECT included. Default: none (nothing checked).
+   */
+  rules?: StompDestinationRule[];
+  /** CSRF token check on CONNECT for WebSocket handshakes that carry cookies (`true`: XSRF-TOKEN / X-XSRF-TOKEN). Default off. */
+  csrf?: StompServerInit['csrf'];
+  /** Most open connections in total (0: no limit). Default 10000. */
+  maxConnections?: number;
+  /** Most open connections from one remote address (0: no limit). Default 0 (proxies and NATs share addresses). */
+  maxConnectionsPerAddress?: number;
   /**
    * true (default): a session's frames take effect in order, each waiting for the previous frame's
    * (async) handler; a SEND's RECEIPT comes after its handler finished. false: later frames do not wait.

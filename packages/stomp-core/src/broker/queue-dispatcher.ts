@@ -16,7 +16,11 @@ import type { BrokerMessage } from './message-broker.js';
 export class QueueDispatcher {
   private readonly queues = new Map<string, BrokerQueue>();
 
-  constructor(private readonly maxQueuedMessages: number) {}
+  constructor(
+    private readonly maxQueuedMessages: number,
+    /** Most queues kept at once (0: no limit): with maxQueuedMessages, what bounds the memory queues hold. */
+    private readonly maxQueues = 0,
+  ) {}
 
   get size(): number {
     return this.queues.size;
@@ -26,10 +30,13 @@ export class QueueDispatcher {
     return this.queues.get(destination);
   }
 
-  /** The queue of `destination`, created on first use. */
+  /** The queue of `destination`, created on first use. Throws LIMIT_EXCEEDED when `maxQueues` queues exist. */
   queueFor(destination: string): BrokerQueue {
     let queue = this.queues.get(destination);
     if (queue === undefined) {
+      if (this.maxQueues > 0 && this.queues.size >= this.maxQueues) {
+        throw new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, `Too many queues (maxQueues ${this.maxQueues}): cannot create '${destination.slice(0, 256)}'`);
+      }
       queue = new BrokerQueue(destination);
       this.queues.set(destination, queue);
     }

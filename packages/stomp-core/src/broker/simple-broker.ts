@@ -56,7 +56,7 @@ export class SimpleBroker implements MessageBroker {
       maxSubscriptionsPerSession: checkPositiveInteger('maxSubscriptionsPerSession', merged.maxSubscriptionsPerSession),
     });
     this.topics = new SubscriptionRegistry({ cacheLimit: merged.cacheLimit });
-    this.queues = new QueueDispatcher(this.options.maxQueuedMessages);
+    this.queues = new QueueDispatcher(this.options.maxQueuedMessages, this.options.maxQueues);
   }
 
   // ---- MessageBroker ------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import type { SimpleBrokerOptions } from '../broker/simple-broker-options.js';
 import { DEFAULT_SIMPLE_BROKER_OPTIONS } from '../broker/simple-broker-options.js';
 import type { ChannelInterceptor } from '../session/channel-interceptor.js';
 import type { StompAuthenticator } from '../session/stomp-authenticator.js';
+import type { CsrfOptions } from '../security/csrf-check.js';
+import type { DestinationRule } from '../security/destination-rule.js';
 
 /**
  * Options of a StompServer. Every limit has a default (Spring's where Spring has one); all are
@@ -45,6 +47,20 @@ export interface StompServerOptions {
   preserveReceiveOrder: boolean;
   /** Channel interceptors on every inbound and outbound frame, run in order. Default: none. */
   interceptors?: ChannelInterceptor[] | undefined;
+  /**
+   * Destination rules, first match wins; once there is one, what no rule matches is denied.
+   * Default: none (every frame permitted, nothing checked).
+   */
+  rules?: DestinationRule[] | undefined;
+  /** CSRF token check on CONNECT for WebSocket handshakes that carry cookies (`true`: default names). Default off. */
+  csrf?: CsrfOptions | boolean | undefined;
+  /** Most open connections in total; past it a new one gets ERROR (WebSocket: HTTP 503). 0: no limit. Default 10000. */
+  maxConnections: number;
+  /**
+   * Most open connections from one remote address. 0: no limit (default: behind a proxy or a NAT
+   * many users share one address; set it when clients connect directly).
+   */
+  maxConnectionsPerAddress: number;
 }
 
 /** What callers pass: any subset, nested objects merged with the defaults. */
@@ -66,12 +82,20 @@ export const DEFAULT_STOMP_SERVER_OPTIONS: Readonly<StompServerOptions> = Object
   broker: DEFAULT_SIMPLE_BROKER_OPTIONS,
   userDestinationPrefix: '/user',
   preserveReceiveOrder: true,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 0,
 });
 
 export function resolveServerOptions(init: StompServerInit = {}): StompServerOptions {
   // An option given as undefined takes its default (configuration layers pass `x: config.x`).
   const given: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(init)) if (value !== undefined) given[name] = value;
+  for (const name of ['maxConnections', 'maxConnectionsPerAddress'] as const) {
+    const value = given[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
+      throw new TypeError(`${name} must be a non-negative integer (0: no limit), got ${String(value)}`);
+    }
+  }
   return {
     ...DEFAULT_STOMP_SERVER_OPTIONS,
     ...given,

@@ -5,7 +5,9 @@ import type { MessageBroker } from '../broker/message-broker.js';
 import { SimpleBroker } from '../broker/simple-broker.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
+import { StompLimitError } from '../errors/stomp-limit.error.js';
 import type { StompHeaders } from '../codec/stomp-frame.js';
+import { encodeFrame } from '../codec/stomp-encoder.js';
 import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
@@ -18,6 +20,11 @@ import {
   type WebSocketEndpoint,
   type WebSocketEndpointOptions,
 } from '../transport/ws/ws-transport.js';
+import { CsrfCheck, type CsrfOptions } from '../security/csrf-check.js';
+import type { DestinationRule } from '../security/destination-rule.js';
+import { DestinationRules } from '../security/destination-rules.js';
+import { OriginPolicy } from '../security/origin-policy.js';
+import type { StompAuthenticator } from '../session/stomp-authenticator.js';
 import { resolveServerOptions, type StompServerInit, type StompServerOptions } from './stomp-server-options.js';
 
 export interface StompServerEvents {
@@ -31,6 +38,14 @@ export interface StompServerEvents {
   'session-unsubscribe': [session: StompSession, subscription: { id: string; destination: string }];
   /** The session ended (DISCONNECT, ERROR, transport close, shutdown): exactly once per session. */
   'session-closed': [session: StompSession, error: StompError | undefined];
+  /** A connection limit refused a new connection (it got an ERROR, or HTTP 503 on WebSocket, and never became a session). */
+  'connection-refused': [remoteAddress: string | undefined, error: StompError];
+}
+
+/** One key per client address: an IPv4 client seen through an IPv6 socket counts as itself. */
+function addressKey(remoteAddress: string | undefined): string {
+  if (remoteAddress === undefined) return '';
+  return remoteAddress.startsWith('::ffff:') ? remoteAddress.slice(7) : remoteAddress;
 }
 
 /** How long close() waits for clients to take their ERROR frame before it drops them. */
@@ -48,7 +63,13 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   readonly userRegistry = new UserRegistry();
   /** `/user/...` destinations: resolution, delivery and isolation between sessions. */
   readonly userDestinations: UserDestinationResolver;
+  /** Compiled destination rules; undefined when there are none. */
+  rules: DestinationRules | undefined;
+  /** The CSRF check on CONNECT, when enabled. */
+  csrf: CsrfCheck | undefined;
   private readonly liveSessions = new Map<string, StompSession>();
+  /** Open connections per remote address (only kept when `maxConnectionsPerAddress` is set). */
+  private readonly perAddress = new Map<string, number>();
   private readonly endpoints = new Set<WebSocketEndpoint | TcpEndpoint>();
   private dirty: StompSession[] = [];
   private closing: Promise<void> | undefined;
@@ -63,6 +84,28 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       this.liveSessions,
       this.broker,
     );
+    this.configureSecurity({ authenticate: this.options.authenticate, rules: this.options.rules, csrf: this.options.csrf });
+  }
+
+  /**
+   * Replaces the authenticator, the destination rules and the CSRF check (what the Nest module
+   * does once DI resolved them). Rules are compiled here, once; invalid rules throw. Sessions
+   * opened before keep the rules they started with: call it before the endpoints open.
+   */
+  configureSecurity(security: {
+    authenticate?: StompAuthenticator | undefined;
+    rules?: readonly DestinationRule[] | undefined;
+    csrf?: CsrfOptions | boolean | undefined;
+  }): void {
+    // Everything is built before anything is replaced: invalid rules leave the server as it was.
+    const rules = security.rules !== undefined && security.rules.length > 0 ? new DestinationRules(security.rules) : undefined;
+    const csrf = security.csrf;
+    const csrfCheck = csrf === undefined || csrf === false ? undefined : new CsrfCheck(csrf === true ? {} : csrf);
+    this.options.authenticate = security.authenticate;
+    this.options.rules = security.rules === undefined ? undefined : [...security.rules];
+    this.options.csrf = csrf;
+    this.rules = rules;
+    this.csrf = csrfCheck;
   }
 
   /** Every session not yet closed, by id. */
@@ -76,12 +119,27 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     onRequest?: (session: StompSession, request: IncomingMessage) => void,
   ): WebSocketEndpoint {
     this.assertOpen();
+    const origins = new OriginPolicy(options.allowedOrigins);
+    const verify = options.verify;
     const endpoint = attachWebSocketEndpoint(
       // A frame may span messages; one message may hold a frame plus heart-beats around it.
-      { maxPayload: this.options.limits.maxFrameSize + 1024, ...options },
+      {
+        maxPayload: this.options.limits.maxFrameSize + 1024,
+        ...options,
+        // Before any STOMP: a foreign origin gets 403, a connection over the limits 503.
+        verify: (request) => {
+          if (!origins.allows(request)) return 403;
+          const refusal = this.connectionRefusal(request.socket.remoteAddress);
+          if (refusal !== undefined) {
+            this.emit('connection-refused', request.socket.remoteAddress, new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, refusal));
+            return 503;
+          }
+          return verify?.(request);
+        },
+      },
       (connection, request) => {
         const session = this.handle(connection, request);
-        onRequest?.(session, request);
+        if (session !== undefined) onRequest?.(session, request);
       },
     );
     return this.track(endpoint);
@@ -93,12 +151,45 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     return this.track(await listenTcpEndpoint(options, (connection) => this.handle(connection)));
   }
 
-  /** The transport seam: runs a STOMP session over any connection (`upgradeRequest`: the WebSocket's HTTP request). */
-  handle(connection: StompConnection, upgradeRequest?: IncomingMessage): StompSession {
+  /**
+   * The transport seam: runs a STOMP session over any connection (`upgradeRequest`: the WebSocket's
+   * HTTP request). Undefined when a connection limit refused it (ERROR sent, closing).
+   */
+  handle(connection: StompConnection, upgradeRequest?: IncomingMessage): StompSession | undefined {
+    const refusal = this.closing ? undefined : this.connectionRefusal(connection.remoteAddress);
+    if (refusal !== undefined) return this.refuse(connection, refusal);
     const session = new StompSession(connection, this, upgradeRequest);
     this.liveSessions.set(session.id, session);
+    if (this.options.maxConnectionsPerAddress > 0) {
+      const address = addressKey(connection.remoteAddress);
+      this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    }
     if (this.closing) session.fail(new StompError(StompErrorCode.SERVER_SHUTDOWN, 'Server shutting down'));
     return session;
+  }
+
+  /**
+   * A connection over a connection limit: an ERROR frame and the close, without becoming a session
+   * (it never counts against the limits itself, so a flood of refused ones cannot crowd others out).
+   */
+  private refuse(connection: StompConnection, message: string): undefined {
+    const error = new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, message);
+    connection.bind({ data: () => undefined, drain: () => undefined, close: () => undefined });
+    connection.write(encodeFrame('ERROR', { message, 'content-type': 'text/plain' }, message, '1.2'));
+    connection.end(1008, error.code);
+    this.emit('connection-refused', connection.remoteAddress, error);
+    return undefined;
+  }
+  /** Why one more connection from `remoteAddress` would break a connection limit, or undefined. */
+  private connectionRefusal(remoteAddress: string | undefined): string | undefined {
+    const { maxConnections, maxConnectionsPerAddress } = this.options;
+    if (maxConnections > 0 && this.liveSessions.size >= maxConnections) {
+      return `Too many connections (maxConnections ${maxConnections})`;
+    }
+    if (maxConnectionsPerAddress > 0 && (this.perAddress.get(addressKey(remoteAddress)) ?? 0) >= maxConnectionsPerAddress) {
+      return `Too many connections from this address (maxConnectionsPerAddress ${maxConnectionsPerAddress})`;
+    }
+    return undefined;
   }
 
   /**
@@ -208,6 +299,12 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
 
   sessionClosed(session: StompSession, error: StompError | undefined): void {
     this.liveSessions.delete(session.id);
+    if (this.options.maxConnectionsPerAddress > 0) {
+      const address = addressKey(session.remoteAddress);
+      const count = (this.perAddress.get(address) ?? 1) - 1;
+      if (count > 0) this.perAddress.set(address, count);
+      else this.perAddress.delete(address);
+    }
     this.userRegistry.removeSession(session.id);
     // Its user queues hold messages nobody can ever read now.
     for (const destination of session.resolvedDestinations) this.broker.dropQueue(destination);

@@ -1,6 +1,8 @@
 import type { MessageBroker } from '../broker/message-broker.js';
 import type { StompHeaders } from '../codec/stomp-frame.js';
 import type { StompError } from '../errors/stomp.error.js';
+import type { CsrfCheck } from '../security/csrf-check.js';
+import type { DestinationRules } from '../security/destination-rules.js';
 import type { StompServerOptions } from '../server/stomp-server-options.js';
 import type { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import type { ApplicationHandler } from './application-handler.js';
@@ -20,6 +22,10 @@ export interface SessionHost {
   readonly broker: MessageBroker;
   readonly application: ApplicationHandler | undefined;
   readonly userDestinations: UserDestinationResolver;
+  /** Compiled destination rules (server option `rules`); undefined when there are none. */
+  readonly rules: DestinationRules | undefined;
+  /** CSRF check on CONNECT (server option `csrf`); undefined when off. */
+  readonly csrf: CsrfCheck | undefined;
   newSessionId(): string;
   /** Asks for session.flush() once at the end of this turn of the event loop. */
   scheduleFlush(session: StompSession): void;

@@ -20,3 +20,6 @@ export interface StompAuthenticationRequest {
 export type StompAuthenticator = (
   request: StompAuthenticationRequest,
 ) => StompPrincipal | undefined | Promise<StompPrincipal | undefined>;
+
+/** The same function type under a name that cannot be mistaken for nest-stomp's `StompAuthenticator` provider interface. */
+export type StompAuthenticateFunction = StompAuthenticator;

@@ -6,8 +6,10 @@ import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-fram
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { StompLimitError } from '../errors/stomp-limit.error.js';
+import type { DestinationRules } from '../security/destination-rules.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { applyPostSend, applyPreSend, messageFrame, sendIntercepted, type ChannelInterceptor } from './channel-interceptor.js';
+import type { CommandHandler } from './handlers/command-handler.js';
 import { COMMAND_HANDLERS } from './handlers/index.js';
 import type { SessionHost } from './session-host.js';
 import { HeartbeatTimers } from './heartbeat-timers.js';
@@ -66,6 +68,10 @@ export class StompSession implements BrokerClient {
   private blockedTimer: NodeJS.Timeout | undefined;
   /** Undefined without interceptors: then no frame views are built at all. */
   private readonly interceptors: readonly ChannelInterceptor[] | undefined;
+  /** Destination rules; undefined without any: then no frame is checked at all. */
+  private readonly rules: DestinationRules | undefined;
+  /** The rules again when some rule names MESSAGE, else undefined: deliveries stay unchecked. */
+  private readonly deliveryRules: DestinationRules | undefined;
 
   constructor(
     readonly connection: StompConnection,
@@ -76,6 +82,8 @@ export class StompSession implements BrokerClient {
     this.id = host.newSessionId();
     const options = host.options;
     this.interceptors = options.interceptors !== undefined && options.interceptors.length > 0 ? [...options.interceptors] : undefined;
+    this.rules = host.rules;
+    this.deliveryRules = host.rules?.filtersMessages === true ? host.rules : undefined;
     this.transactions = new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction);
     this.decoder = new StompDecoder(
       {
@@ -203,6 +211,15 @@ export class StompSession implements BrokerClient {
     if (frame.body.length > 0 && frame.command !== 'SEND') {
       throw new StompError(StompErrorCode.BODY_NOT_ALLOWED, `A ${frame.command} frame must not have a body`);
     }
+    // Destination rules, before any effect (CONNECT is checked once authenticated, in its handler).
+    if (this.rules !== undefined && !handler.beforeConnect) {
+      const checked = this.rules.enforce(this, frame);
+      if (checked) return checked.then(() => (this.state === SessionState.Connected ? this.run(handler, frame) : undefined));
+    }
+    return this.run(handler, frame);
+  }
+
+  private run(handler: CommandHandler, frame: StompFrame): void | Promise<void> {
     const pending = handler.handle(this, frame);
     if (pending) return pending.then(() => this.receipt(frame));
     this.receipt(frame);
@@ -222,6 +239,7 @@ export class StompSession implements BrokerClient {
   deliver(delivery: Delivery): void {
     if (this.state !== SessionState.Connected) return;
     const subscription = delivery.subscription;
+    if (this.deliveryRules !== undefined && !this.deliveryRules.permitsDelivery(this, delivery)) return this.withhold(delivery);
     const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
     if (this.interceptors !== undefined) {
       sendIntercepted(this.interceptors, messageFrame(subscription.id, delivery.messageId, ack, delivery.redelivered, delivery.message), this);
@@ -237,6 +255,22 @@ export class StompSession implements BrokerClient {
         : deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version),
     );
     this.send(messageTail(message, this.version));
+  }
+
+  /**
+   * A delivery MESSAGE rules denied: this subscription consumed it without seeing it. In
+   * client-individual mode it is acknowledged for the client (after the broker's dispatch turn); in
+   * client mode the client's next cumulative ACK covers it; auto needs nothing.
+   */
+  private withhold(delivery: Delivery): void {
+    if (delivery.subscription.ack !== 'client-individual') return;
+    queueMicrotask(() => {
+      try {
+        if (this.state === SessionState.Connected) this.host.broker.ack(this, delivery.messageId);
+      } catch {
+        // Gone meanwhile (unsubscribed, closed): the broker already took it back.
+      }
+    });
   }
 
   /**

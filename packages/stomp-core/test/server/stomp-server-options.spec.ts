@@ -40,3 +40,25 @@ describe('resolveServerOptions: issue 3 options', () => {
     await server.close();
   });
 });
+
+describe('resolveServerOptions: security options', () => {
+  it('connection limits: defaults 10000 total, per address off; bad values fail', () => {
+    const options = resolveServerOptions();
+    expect(options.maxConnections).toBe(10_000);
+    expect(options.maxConnectionsPerAddress).toBe(0);
+    expect(options.rules).toBeUndefined();
+    expect(options.csrf).toBeUndefined();
+    expect(() => resolveServerOptions({ maxConnections: -1 })).toThrow(/maxConnections must be a non-negative integer/);
+    expect(() => resolveServerOptions({ maxConnectionsPerAddress: 1.5 })).toThrow(/maxConnectionsPerAddress/);
+  });
+
+  it('no rules and an empty rule list check nothing; configureSecurity compiles them once', () => {
+    expect(new StompServer().rules).toBeUndefined();
+    expect(new StompServer({ rules: [] }).rules).toBeUndefined();
+    const server = new StompServer();
+    server.configureSecurity({ rules: [{ access: 'permit' }], csrf: true });
+    expect(server.rules).toBeDefined();
+    expect(server.csrf).toBeDefined();
+    expect(() => server.configureSecurity({ rules: [{ access: 'maybe' as 'permit' }] })).toThrow(/rules\[0\]: access/);
+  });
+});

@@ -1,4 +1,4 @@
-import { STOMP_VERSIONS, type StompHeaders, type StompVersion } from '../../codec/stomp-frame.js';
+import { STOMP_VERSIONS, type StompFrame, type StompHeaders, type StompVersion } from '../../codec/stomp-frame.js';
 import { StompErrorCode } from '../../errors/error-codes.js';
 import { StompError } from '../../errors/stomp.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
@@ -40,32 +40,51 @@ export const connectHandler: CommandHandler = {
     // `host` is REQUIRED by 1.1/1.2 but browsers (stompjs) omit it: accept it missing or any value.
     const heartbeat = parseHeartbeat(headers['heart-beat']);
     session.host.sessionConnect(session, headers);
-    const authenticate = session.host.options.authenticate;
-    if (authenticate === undefined) return complete(session, version, headers, heartbeat);
-    // Async only when the authenticator is: the session holds later frames until it settles.
-    let result: ReturnType<StompAuthenticator>;
-    try {
-      result = authenticate({ headers, session, upgradeRequest: session.upgradeRequest });
-    } catch (error) {
-      throw authenticationFailed(error);
-    }
-    if (!isPromiseLike(result)) {
-      session.principal = checkPrincipal(result);
-      return complete(session, version, headers, heartbeat);
-    }
-    return Promise.resolve(result).then(
-      (principal) => {
-        // The client may have gone (or timed out) while we waited.
-        if (session.state !== SessionState.Connecting) return;
-        session.principal = checkPrincipal(principal);
-        complete(session, version, headers, heartbeat);
-      },
-      (error: unknown) => {
-        throw authenticationFailed(error);
-      },
-    );
+    // CSRF first (a forged CONNECT must not even reach the authenticator), then authentication,
+    // then the CONNECT destination rule, which may require the principal.
+    session.host.csrf?.check(headers, session.upgradeRequest);
+    const finish = (): void => complete(session, version, headers, heartbeat);
+    const authenticated = authenticate(session, headers);
+    if (authenticated === undefined) return authorize(session, frame, finish);
+    return authenticated.then(() => {
+      // The client may have gone (or timed out) while we waited.
+      if (session.state === SessionState.Connecting) return authorize(session, frame, finish);
+    });
   },
 };
+
+/** Sets `session.principal` from the `authenticate` option; a Promise only when the authenticator is async. */
+function authenticate(session: StompSession, headers: StompHeaders): Promise<void> | undefined {
+  const authenticator = session.host.options.authenticate;
+  if (authenticator === undefined) return undefined;
+  let result: ReturnType<StompAuthenticator>;
+  try {
+    result = authenticator({ headers, session, upgradeRequest: session.upgradeRequest });
+  } catch (error) {
+    throw authenticationFailed(error);
+  }
+  if (!isPromiseLike(result)) {
+    session.principal = checkPrincipal(result);
+    return undefined;
+  }
+  return Promise.resolve(result).then(
+    (principal) => {
+      if (session.state === SessionState.Connecting) session.principal = checkPrincipal(principal);
+    },
+    (error: unknown) => {
+      throw authenticationFailed(error);
+    },
+  );
+}
+
+/** The CONNECT destination rule (when rules exist), then `finish`. */
+function authorize(session: StompSession, frame: StompFrame, finish: () => void): void | Promise<void> {
+  const checked = session.host.rules?.enforce(session, frame);
+  if (!checked) return finish();
+  return checked.then(() => {
+    if (session.state === SessionState.Connecting) finish();
+  });
+}
 
 function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void {
   const options = session.host.options;

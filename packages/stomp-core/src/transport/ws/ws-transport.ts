@@ -19,6 +19,11 @@ export interface WebSocketEndpointOptions {
    * refuses it with that HTTP status (used by origin checks).
    */
   verify?: (request: IncomingMessage) => number | undefined;
+  /**
+   * Browser origins allowed to connect (see OriginPolicy): default same origin as the request's
+   * Host; a list of origins and `*` patterns; `['*']` any. Refused: HTTP 403 before any STOMP.
+   */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 export interface WebSocketEndpoint {
@@ -47,7 +52,8 @@ export function attachWebSocketEndpoint(
   const removeRoute = addUpgradeRoute(options.server, path, (request, socket, head) => {
     const refused = options.verify?.(request);
     if (refused !== undefined) {
-      socket.end(`HTTP/1.1 ${refused} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const reason = refused === 403 ? 'Forbidden' : refused === 503 ? 'Service Unavailable' : 'Refused';
+      socket.end(`HTTP/1.1 ${refused} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {

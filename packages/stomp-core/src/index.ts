@@ -2,6 +2,7 @@
 export * from './codec/index.js';
 export * from './errors/index.js';
 export * from './broker/index.js';
+export * from './relay/index.js';
 export * from './util/index.js';
 export type { StompConnection, StompConnectionEvents } from './transport/stomp-connection.js';
 export { TcpConnection } from './transport/tcp/tcp-connection.js';

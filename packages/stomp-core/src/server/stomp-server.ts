@@ -10,6 +10,7 @@ import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
+import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
 import { UserRegistry } from '../user/user-registry.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
@@ -31,6 +32,10 @@ export interface StompServerEvents {
   'session-unsubscribe': [session: StompSession, subscription: { id: string; destination: string }];
   /** The session ended (DISCONNECT, ERROR, transport close, shutdown): exactly once per session. */
   'session-closed': [session: StompSession, error: StompError | undefined];
+  /** Relay only: the external broker is reachable (again); sent on every down → up change. */
+  'broker-available': [];
+  /** Relay only: the external broker was lost; clients are refused, publish() throws BROKER_UNAVAILABLE. */
+  'broker-unavailable': [error: StompError | undefined];
 }
 
 /** How long close() waits for clients to take their ERROR frame before it drops them. */
@@ -56,13 +61,38 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
     super();
     this.options = resolveServerOptions(init);
-    this.broker = broker ?? new SimpleBroker(this.options.broker);
+    this.broker = broker ?? (init.relay !== undefined ? new StompBrokerRelay(init.relay) : new SimpleBroker(this.options.broker));
     this.userDestinations = new UserDestinationResolver(
       this.options.userDestinationPrefix,
       this.userRegistry,
       this.liveSessions,
       this.broker,
     );
+    if (this.broker instanceof StompBrokerRelay) this.wireRelay(this.broker);
+  }
+
+  /** The relay behind this server, when broker destinations live in an external broker. */
+  get relay(): StompBrokerRelay | undefined {
+    return this.broker instanceof StompBrokerRelay ? this.broker : undefined;
+  }
+
+  /** True unless a relay has lost its broker (the embedded broker is always available). */
+  get brokerAvailable(): boolean {
+    return this.relay?.available ?? true;
+  }
+
+  private wireRelay(relay: StompBrokerRelay): void {
+    relay.on('broker-available', () => this.emit('broker-available'));
+    relay.on('broker-unavailable', (error) => this.emit('broker-unavailable', error));
+    // Another app instance's message for one of our users: to our sessions of that user only.
+    relay.on('user-message', (m) => {
+      try {
+        this.userDestinations.sendToUser(m.user, m.destination, m.headers, m.body, m.sessionId, true);
+      } catch {
+        // Not deliverable here (no such destination prefix, broker down): the sender's side decided.
+      }
+    });
+    relay.start();
   }
 
   /** Every session not yet closed, by id. */

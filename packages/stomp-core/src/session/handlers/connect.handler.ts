@@ -58,7 +58,7 @@ export const connectHandler: CommandHandler = {
         // The client may have gone (or timed out) while we waited.
         if (session.state !== SessionState.Connecting) return;
         session.principal = checkPrincipal(principal);
-        complete(session, version, headers, heartbeat);
+        return complete(session, version, headers, heartbeat);
       },
       (error: unknown) => {
         throw authenticationFailed(error);
@@ -67,7 +67,7 @@ export const connectHandler: CommandHandler = {
   },
 };
 
-function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void {
+function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void | Promise<void> {
   const options = session.host.options;
   const { sendEvery, expectEvery } = negotiateHeartbeat(heartbeat, options.heartbeat);
   const connected: Record<string, string> = {
@@ -77,7 +77,14 @@ function complete(session: StompSession, version: StompVersion, headers: StompHe
     'heart-beat': `${options.heartbeat[0]},${options.heartbeat[1]}`,
   };
   if (session.principal) connected['user-name'] = session.principal.name;
-  session.accept(version, headers, sendEvery, expectEvery);
+  // A relay attaches the session asynchronously (its own broker connection): CONNECTED waits.
+  const attaching = session.accept(version, headers, sendEvery, expectEvery);
+  if (attaching !== undefined) return attaching.then(() => sendConnected(session, connected));
+  sendConnected(session, connected);
+}
+
+function sendConnected(session: StompSession, connected: Record<string, string>): void {
+  if (session.state !== SessionState.Connected) return; // gone while the broker attached it
   session.sendFrame('CONNECTED', connected);
   // After CONNECTED: session-connected listeners may already send to the session.
   // (Unless an outbound interceptor failed the session on CONNECTED.)

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server as HttpServer } from 'node:http';
-import type { StompError, StompServer, StompSession, TcpEndpoint, WebSocketEndpoint } from '@nest-stomp/core';
+import type { RelayHost, StompError, StompServer, StompSession, TcpEndpoint, WebSocketEndpoint } from '@nest-stomp/core';
 import { STOMP_RESOLVED_OPTIONS, STOMP_SERVER } from './stomp.constants.js';
 import type { ResolvedStompModuleOptions } from './stomp-options.resolver.js';
 
@@ -41,6 +41,8 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     this.server.on('session-connected', this.onSessionConnected);
     this.server.on('session-closed', this.onSessionClosed);
+    this.server.on('broker-available', this.onBrokerAvailable);
+    this.server.on('broker-unavailable', this.onBrokerUnavailable);
     try {
       const { endpoint, tcp } = this.options;
       if (endpoint) this.startWebSocket(endpoint.path);
@@ -77,7 +79,18 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     this.tcp = undefined;
     this.server.off('session-connected', this.onSessionConnected);
     this.server.off('session-closed', this.onSessionClosed);
+    this.server.off('broker-available', this.onBrokerAvailable);
+    this.server.off('broker-unavailable', this.onBrokerUnavailable);
   }
+
+  // Relay only: the external broker coming and going is worth a line at the default level.
+  private readonly onBrokerAvailable = (address: RelayHost): void => {
+    this.logger.log(`STOMP broker relay connected to ${address.host}:${address.port}`);
+  };
+
+  private readonly onBrokerUnavailable = (error: StompError | undefined): void => {
+    this.logger.warn(`STOMP broker relay lost the broker${error ? `: ${error.details ?? error.message}` : ''}; reconnecting`);
+  };
 
   // The core never logs; these are the only per-session lines, and only at debug level.
   private readonly onSessionConnected = (session: StompSession): void => {

@@ -38,7 +38,7 @@ describe('resolveStompModuleOptions', () => {
     [{ endpoint: { path: 'ws' } }, /endpoint\.path must start with '\/'/],
     [{ tcp: { port: 70000 } }, /tcp\.port must be an integer/],
     [{ tcp: { port: Number('x') } }, /tcp\.port must be an integer/],
-    [{ broker: { type: 'relay' } }, /broker\.type must be 'simple'/],
+    [{ broker: { type: 'queue' } }, /broker\.type must be 'simple' or 'relay'/],
   ])('rejects %j', (options, message) => {
     expect(() => resolveStompModuleOptions(options as never)).toThrow(message);
   });

@@ -11,6 +11,8 @@ export interface SystemSessionListener {
   unavailable(error: StompError | undefined): void;
   /** A MESSAGE for one of the system session's own subscriptions. */
   message(frame: StompFrame): void;
+  /** An attempt to connect failed (the broker was not available before either). */
+  attemptFailed(error: StompError | undefined): void;
 }
 
 /** Subscription id of the system session's own subscriptions. */
@@ -20,7 +22,8 @@ export const SYSTEM_SUBSCRIPTION_PREFIX = 'system-';
  * The relay's shared "system" connection (Spring's system session, `_system_`): carries what the
  * application sends (`@SendTo`, the template, user destinations) and the relay's own
  * subscriptions; decides whether the broker counts as available. Reconnects every
- * `reconnectDelay` ms until it succeeds, moving along the failover hosts on every failure.
+ * `reconnectDelay` ms until it succeeds: on a failure it tries the next failover host at once,
+ * and waits the delay after a whole round of hosts failed.
  */
 export class RelaySystemSession implements BrokerConnectionHandler {
   private connection: BrokerConnection | undefined;
@@ -128,6 +131,12 @@ export class RelaySystemSession implements BrokerConnectionHandler {
       this.timer = setTimeout(() => this.attempt(), 0).unref();
       return;
     }
+    if (this.next % this.addresses.length !== 0) {
+      // Failover: the next host at once; the delay comes after a whole round of hosts failed.
+      this.timer = setTimeout(() => this.attempt(), 0).unref();
+      return;
+    }
+    this.listener.attemptFailed(error);
     this.timer = setTimeout(() => this.attempt(), this.options.reconnectDelay).unref();
   }
 }

@@ -60,6 +60,7 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
       available: (address) => this.emit('broker-available', address),
       unavailable: (error) => this.emit('broker-unavailable', error),
       message: (frame) => this.onSystemMessage(frame),
+      attemptFailed: () => this.settleStart?.(),
     });
     const broadcast = this.options.userDestinationBroadcast;
     if (broadcast !== false) this.system.subscribe('user-destination', broadcast);
@@ -67,8 +68,22 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
 
   /** Connects the system session (and keeps reconnecting). Idempotent. */
   start(): void {
-    if (!this.closed) this.system.start();
+    if (this.closed || this.starting !== undefined) return;
+    // Clients that connect while the very first attempt is under way wait for its outcome
+    // instead of being refused: an app that just started is not "down".
+    this.starting = new Promise<void>((resolve) => {
+      this.settleStart = () => {
+        this.settleStart = undefined;
+        resolve();
+      };
+    });
+    this.once('broker-available', () => this.settleStart?.());
+    this.system.start();
   }
+
+  private starting: Promise<void> | undefined;
+  private readonly waiting = new Set<BrokerClient>();
+  private settleStart: (() => void) | undefined;
 
   get available(): boolean {
     return this.system.available;
@@ -86,6 +101,13 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
 
   /** Opens the client's own broker connection; the session's CONNECTED waits for the broker's. */
   addClient(client: BrokerClient): Promise<void> {
+    if (this.settleStart !== undefined) {
+      this.waiting.add(client);
+      return this.starting!.then(() => {
+        // Gone while we waited (removeClient took it out): nothing to connect.
+        if (this.waiting.delete(client)) return this.addClient(client);
+      });
+    }
     const address = this.system.address;
     // Spring: while the system session is down, clients are refused ("Broker not available").
     if (address === undefined || this.closed) return Promise.reject(brokerUnavailable());
@@ -95,6 +117,7 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
   }
 
   removeClient(client: BrokerClient): void {
+    this.waiting.delete(client);
     const session = this.sessions.get(client);
     if (session === undefined) return;
     this.sessions.delete(client);
@@ -148,6 +171,7 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.settleStart?.();
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
     this.system.stop();

@@ -11,6 +11,7 @@ import type { SessionHost, SessionSubscription } from '../session/session-host.j
 import { StompSession } from '../session/stomp-session.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
+import type { RelayHost } from '../relay/relay-options.js';
 import { UserRegistry } from '../user/user-registry.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
@@ -33,7 +34,7 @@ export interface StompServerEvents {
   /** The session ended (DISCONNECT, ERROR, transport close, shutdown): exactly once per session. */
   'session-closed': [session: StompSession, error: StompError | undefined];
   /** Relay only: the external broker is reachable (again); sent on every down → up change. */
-  'broker-available': [];
+  'broker-available': [address: RelayHost];
   /** Relay only: the external broker was lost; clients are refused, publish() throws BROKER_UNAVAILABLE. */
   'broker-unavailable': [error: StompError | undefined];
 }
@@ -82,7 +83,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   }
 
   private wireRelay(relay: StompBrokerRelay): void {
-    relay.on('broker-available', () => this.emit('broker-available'));
+    relay.on('broker-available', (address) => this.emit('broker-available', address));
     relay.on('broker-unavailable', (error) => this.emit('broker-unavailable', error));
     // Another app instance's message for one of our users: to our sessions of that user only.
     relay.on('user-message', (m) => {

@@ -34,6 +34,30 @@ describe('resolveStompModuleOptions', () => {
     expect('sendBufferSizeLimit' in resolved.server).toBe(false);
   });
 
+  it('maps a relay broker onto the core relay options; its heartbeat stays the server\'s', () => {
+    const resolved = resolveStompModuleOptions({
+      broker: {
+        type: 'relay',
+        host: 'rabbit.internal',
+        port: 61614,
+        hosts: [{ host: 'rabbit2.internal', port: 61613 }],
+        clientLogin: 'app',
+        virtualHost: '/prod',
+        systemHeartbeat: [5000, 5000],
+        heartbeat: [1000, 1000],
+      },
+    });
+    expect(resolved.server.heartbeat).toEqual([1000, 1000]);
+    expect(resolved.server.relay).toEqual({
+      host: 'rabbit.internal',
+      port: 61614,
+      hosts: [{ host: 'rabbit2.internal', port: 61613 }],
+      clientLogin: 'app',
+      virtualHost: '/prod',
+      systemHeartbeat: [5000, 5000],
+    });
+  });
+
   it.each([
     [{ endpoint: { path: 'ws' } }, /endpoint\.path must start with '\/'/],
     [{ tcp: { port: 70000 } }, /tcp\.port must be an integer/],

@@ -13,8 +13,8 @@ interface RelaySubscription extends Subscription {
 
 /** CONNECT headers the relay sets itself; every other header of the client's CONNECT is passed on (ActiveMQ's `client-id`). */
 const OWN_CONNECT_HEADERS = new Set(['accept-version', 'heart-beat', 'host', 'login', 'passcode']);
-/** MESSAGE headers the session writes itself (per delivery); the rest reach the client untouched. */
-const DELIVERY_HEADERS = new Set(['destination', 'message-id', 'subscription', 'ack', 'content-length', 'redelivered']);
+/** MESSAGE headers the session writes itself (per delivery), and `receipt` (RabbitMQ copies the SEND's, which is ours); the rest reach the client untouched. */
+const DELIVERY_HEADERS = new Set(['destination', 'message-id', 'subscription', 'ack', 'content-length', 'redelivered', 'receipt']);
 /** Headers of a client frame that steer our side only (receipts are ours, transactions are the session's). */
 const LOCAL_HEADERS = new Set(['receipt', 'transaction', 'content-length']);
 

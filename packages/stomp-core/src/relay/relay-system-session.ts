@@ -101,15 +101,17 @@ export class RelaySystemSession implements BrokerConnectionHandler {
       this,
     );
     this.connection = connection;
-    connection.ready.then(
-      () => {
-        if (this.connection !== connection || this.stopped) return;
-        for (const [id, destination] of this.own) connection.send('SUBSCRIBE', { id, destination, ack: 'auto' });
-        this.up = true;
-        this.listener.available(address);
-      },
-      () => undefined, // onClose follows and schedules the next attempt
-    );
+    connection.ready
+      // The relay's own subscriptions are in effect (RECEIPT) before the broker counts as available.
+      .then(() => Promise.all([...this.own].map(([id, destination]) => connection.request('SUBSCRIBE', { id, destination, ack: 'auto' }, undefined))))
+      .then(
+        () => {
+          if (this.connection !== connection || this.stopped) return;
+          this.up = true;
+          this.listener.available(address);
+        },
+        () => undefined, // onClose follows and schedules the next attempt
+      );
   }
 
   onMessage(frame: StompFrame): void {

@@ -35,7 +35,7 @@ const H_DESTINATION = 'x-nest-stomp-destination';
 const H_SESSION = 'x-nest-stomp-session';
 /** Headers a broker adds to a MESSAGE; not part of what the sender sent. */
 const BROKER_MESSAGE_HEADERS = new Set([
-  'destination', 'message-id', 'subscription', 'ack', 'content-length', 'redelivered',
+  'destination', 'message-id', 'subscription', 'ack', 'content-length', 'redelivered', 'receipt',
   H_ORIGIN, H_USER, H_DESTINATION, H_SESSION,
 ]);
 

@@ -149,6 +149,29 @@ for (const broker of EXTERNAL_BROKERS) {
       expect((await inbox.next(5_000)).body).toBe('still here');
     });
 
+    it('broker-specific SUBSCRIBE headers pass through untouched (RabbitMQ prefetch-count, ActiveMQ selector)', async () => {
+      const queue = `/queue/${unique('hdr.')}`;
+      const producer = await connectClient(ts, 'tcp');
+      if (broker.name === 'RabbitMQ') {
+        for (const body of ['1', '2', '3']) await producer.publish(queue, body);
+        const greedy = await connectClient(ts, 'ws');
+        const held = await greedy.subscribe(queue, { ack: 'client-individual', 'prefetch-count': '1' });
+        expect((await held.next(5_000)).body).toBe('1');
+        // prefetch-count:1 keeps the rest in the queue, so a second consumer gets them.
+        const other = await connectClient(ts, 'ws');
+        const rest = await other.subscribe(queue);
+        expect((await rest.take(2, 5_000)).map((m) => m.body)).toEqual(['2', '3']);
+      } else {
+        await producer.publish(queue, 'blue', { color: 'blue' });
+        await producer.publish(queue, 'red', { color: 'red' });
+        const picky = await connectClient(ts, 'ws');
+        const reds = await picky.subscribe(queue, { selector: "color = 'red'" });
+        const m = await reds.next(5_000);
+        expect(m.body).toBe('red');
+        expect(m.headers.color).toBe('red');
+      }
+    });
+
     it('app destinations are not relayed: a SEND to /app without a handler is refused by us', async () => {
       const raw = await RawClient.open(ts, 'tcp');
       await raw.connect();

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { StompModule } from 'nest-stomp';
+import { StompModule, type StompBrokerOptions } from 'nest-stomp';
 import { CHAT_ASSETS, loadChatAssets } from './chat-assets.js';
 import { ChatPageController } from './chat-page.controller.js';
 
@@ -7,10 +7,12 @@ import { ChatPageController } from './chat-page.controller.js';
 export const CHAT_WS_PATH = '/ws';
 
 export interface ChatModuleOptions {
-  /** STOMP TCP port; 0 picks a free one. Default 61613. */
+  /** STOMP TCP port; 0 picks a free one. Default 61614 (61613 is RabbitMQ's STOMP port). */
   tcpPort?: number;
   /** Interface of the TCP listener. Default '127.0.0.1'. */
   tcpHost?: string;
+  /** Default: the embedded broker. `{ type: 'relay', host, port }`: rooms live in RabbitMQ/ActiveMQ. */
+  broker?: StompBrokerOptions;
 }
 
 @Module({})
@@ -21,9 +23,9 @@ export class AppModule {
       imports: [
         StompModule.forRoot({
           endpoint: { path: CHAT_WS_PATH },
-          tcp: { port: options.tcpPort ?? 61613, host: options.tcpHost ?? '127.0.0.1' },
+          tcp: { port: options.tcpPort ?? 61614, host: options.tcpHost ?? '127.0.0.1' },
           // No controllers yet: the page SENDs straight to /topic/chat.<room> and the broker fans out.
-          broker: { type: 'simple' },
+          broker: options.broker ?? { type: 'simple' },
         }),
       ],
       controllers: [ChatPageController],

@@ -43,6 +43,10 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     this.server.on('session-closed', this.onSessionClosed);
     this.server.on('broker-available', this.onBrokerAvailable);
     this.server.on('broker-unavailable', this.onBrokerUnavailable);
+    // The relay starts connecting with the server: it may be up before we listened.
+    const relay = this.server.relay;
+    const address = relay?.available ? relay.systemAddress : undefined;
+    if (address !== undefined) this.onBrokerAvailable(address);
     try {
       const { endpoint, tcp } = this.options;
       if (endpoint) this.startWebSocket(endpoint.path);
@@ -74,6 +78,9 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async stop(): Promise<void> {
+    // A deliberate shutdown is no broker outage: no warning for it.
+    this.server.off('broker-available', this.onBrokerAvailable);
+    this.server.off('broker-unavailable', this.onBrokerUnavailable);
     await this.server.close();
     this.ws = undefined;
     this.tcp = undefined;

@@ -89,6 +89,11 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
     return this.system.available;
   }
 
+  /** The broker address the system session is connected to (undefined while unavailable). */
+  get systemAddress(): RelayHost | undefined {
+    return this.system.address;
+  }
+
   /** Resolves once the broker is available (at once when it is). */
   whenAvailable(): Promise<void> {
     if (this.available) return Promise.resolve();

@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { onCleanup } from './cleanup.js';
 
@@ -16,10 +17,12 @@ export class TcpProxy {
   private constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    private readonly tls: TlsOptions | undefined,
   ) {}
 
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetHost, targetPort);
+  /** `tls`: terminate TLS here (key, cert) and talk plain TCP to the target. */
+  static async start(targetHost: string, targetPort: number, tls?: TlsOptions): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targetHost, targetPort, tls);
     await proxy.listen(0);
     onCleanup(() => proxy.stop(), 'server');
     return proxy;
@@ -44,7 +47,7 @@ export class TcpProxy {
   }
 
   private listen(port: number): Promise<void> {
-    const server = createServer((client) => {
+    const onClient = (client: Socket): void => {
       this.accepted++;
       const upstream = connect(this.targetPort, this.targetHost);
       this.sockets.add(client);
@@ -59,7 +62,10 @@ export class TcpProxy {
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
-    });
+    };
+    const server = this.tls === undefined ? createServer(onClient) : createTlsServer(this.tls, onClient);
+    // A failed TLS handshake is the client's problem, not the proxy's.
+    server.on('tlsClientError', () => undefined);
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

@@ -119,6 +119,20 @@ for (const broker of EXTERNAL_BROKERS) {
       expect((await inbox.next(5_000)).body).toBe('kept');
     });
 
+    it('DISCONNECT with a receipt: the RECEIPT comes once the broker has what the client sent before', async () => {
+      const queue = `/queue/${unique('disc.')}`;
+      const raw = await RawClient.open(ts, 'tcp');
+      await raw.connect();
+      for (let i = 0; i < 50; i++) raw.send('SEND', { destination: queue, persistent: 'true' }, `m${i}`);
+      raw.send('DISCONNECT', { receipt: 'bye' });
+      await raw.receipt('bye', 5_000);
+      await raw.waitClosed();
+      const c = await connectClient(ts, 'ws');
+      const inbox = await c.subscribe(queue);
+      const got = await inbox.take(50, 5_000);
+      expect(got.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+    });
+
     it('UNSUBSCRIBE passes through: no more MESSAGEs after its RECEIPT', async () => {
       const topic = `/topic/${unique('u.')}`;
       const c = await connectClient(ts, 'ws');

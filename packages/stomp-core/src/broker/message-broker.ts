@@ -125,6 +125,11 @@ export interface MessageBroker {
    */
   dropQueue(destination: string): void;
   /**
+   * A DISCONNECT asking for a receipt (relay only): resolves once the external broker confirmed
+   * it processed everything the client sent before (the broker's RECEIPT for the DISCONNECT).
+   */
+  disconnectClient?(client: BrokerClient): Promise<void> | undefined;
+  /**
    * A relay shared by several app instances: sends a user-destination message to the other
    * instances, which deliver it to their own sessions of `user`. Returns false when it does not
    * broadcast. The embedded broker has no such method.

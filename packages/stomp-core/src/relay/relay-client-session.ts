@@ -31,6 +31,7 @@ export class RelayClientSession implements BrokerConnectionHandler {
   private brokerPaused = false;
   private clientPaused = false;
   private closing = false;
+  private disconnected = false;
 
   constructor(
     readonly client: BrokerClient,
@@ -102,10 +103,19 @@ export class RelayClientSession implements BrokerConnectionHandler {
     return this.forward(command, out, undefined, headers?.receipt);
   }
 
+  /** The client's DISCONNECT with a receipt: forwarded, resolved by the broker's RECEIPT (or its going away). */
+  disconnect(): Promise<void> {
+    this.closing = true; // the broker closes after the RECEIPT: not a failure
+    this.disconnected = true;
+    return this.connection.request('DISCONNECT', {}, undefined).catch(() => undefined);
+  }
+
   /** The client left: DISCONNECT from the broker (its un-acked messages go back to their queues there). */
   close(): void {
     this.closing = true;
-    this.connection.disconnect();
+    // After a confirmed DISCONNECT there is nothing left to say to the broker.
+    if (this.disconnected) this.connection.destroy();
+    else this.connection.disconnect();
   }
 
   // ---- from the broker ----------------------------------------------------------------------

@@ -129,6 +129,10 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
     session.close();
   }
 
+  disconnectClient(client: BrokerClient): Promise<void> | undefined {
+    return this.sessions.get(client)?.disconnect();
+  }
+
   subscribe(client: BrokerClient, id: string, destination: string, ack: AckMode, headers: StompHeaders): void | Promise<void> {
     return this.sessionOf(client).subscribe(id, destination, ack, headers);
   }

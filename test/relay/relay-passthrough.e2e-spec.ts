@@ -186,6 +186,16 @@ for (const broker of EXTERNAL_BROKERS) {
       }
     });
 
+    it('maxSubscriptionsPerSession bounds what one client holds on the broker', async () => {
+      const limited = await startRelayServer(broker, {}, { broker: { maxSubscriptionsPerSession: 2 } });
+      const raw = await RawClient.open(limited, 'tcp');
+      await raw.connect();
+      for (const id of ['a', 'b']) raw.send('SUBSCRIBE', { id, destination: `/topic/${unique('lim.')}` });
+      raw.send('SUBSCRIBE', { id: 'c', destination: `/topic/${unique('lim.')}` });
+      const error = await raw.expectErrorThenClose(5_000);
+      expect(error.headers.message).toMatch(/Too many subscriptions \(limit 2\)/);
+    });
+
     it('app destinations are not relayed: a SEND to /app without a handler is refused by us', async () => {
       const raw = await RawClient.open(ts, 'tcp');
       await raw.connect();

@@ -2,6 +2,7 @@ import type { AckMode, BrokerClient, BrokerMessage, Subscription } from '../brok
 import type { StompFrame, StompHeaders } from '../codec/stomp-frame.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
+import { StompLimitError } from '../errors/stomp-limit.error.js';
 import { BrokerConnection, brokerUnavailable, type BrokerConnectionHandler } from './broker-connection.js';
 import type { RelayHost, StompBrokerRelayOptions } from './relay-options.js';
 
@@ -32,12 +33,14 @@ export class RelayClientSession implements BrokerConnectionHandler {
   private clientPaused = false;
   private closing = false;
   private disconnected = false;
+  private readonly maxSubscriptions: number;
 
   constructor(
     readonly client: BrokerClient,
     options: StompBrokerRelayOptions,
     address: RelayHost,
   ) {
+    this.maxSubscriptions = options.maxSubscriptionsPerSession;
     const headers: StompHeaders = {};
     const given = client.connectHeaders;
     if (given !== undefined) for (const name in given) if (!OWN_CONNECT_HEADERS.has(name) && name !== '__proto__') headers[name] = given[name]!;
@@ -61,6 +64,9 @@ export class RelayClientSession implements BrokerConnectionHandler {
   subscribe(id: string, destination: string, ack: AckMode, headers: StompHeaders): void | Promise<void> {
     if (this.subscriptions.has(id)) {
       throw new StompError(StompErrorCode.DUPLICATE_SUBSCRIPTION, `Subscription id '${id}' is already in use`);
+    }
+    if (this.subscriptions.size >= this.maxSubscriptions) {
+      throw new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, `Too many subscriptions (limit ${this.maxSubscriptions})`);
     }
     const asked = headers.destination;
     // A user destination was resolved by the session (`/user/queue/x` → `/queue/x-user<id>`).

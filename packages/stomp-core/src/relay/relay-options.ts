@@ -41,6 +41,8 @@ export interface StompBrokerRelayOptions {
   connectTimeout: number;
   /** TLS to the broker: `true` or node:tls connect options (ca, cert, servername, ...). Default off. */
   tls: boolean | TlsConnectionOptions;
+  /** Most subscriptions one client session may hold on the broker. Default 1000 (the embedded broker's). */
+  maxSubscriptionsPerSession: number;
   /** Largest frame accepted from the broker (bytes). Default 4 MiB (RabbitMQ's stomp.max_frame_size). */
   maxFrameSize: number;
   /**
@@ -70,6 +72,7 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<StompBrokerRelayOptions> = Object.f
   connectTimeout: 60_000,
   tls: false,
   maxFrameSize: 4 * 1024 * 1024,
+  maxSubscriptionsPerSession: 1_000,
   userDestinationBroadcast: '/topic/nest-stomp.user-destination',
 });
 
@@ -77,7 +80,7 @@ export function resolveRelayOptions(init: StompBrokerRelayInit = {}): StompBroke
   const given: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(init)) if (value !== undefined) given[name] = value;
   const options = { ...DEFAULT_RELAY_OPTIONS, ...given } as StompBrokerRelayOptions;
-  for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize'] as const) {
+  for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize', 'maxSubscriptionsPerSession'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
   }

@@ -62,7 +62,9 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
     super();
     this.options = resolveServerOptions(init);
-    this.broker = broker ?? (init.relay !== undefined ? new StompBrokerRelay(init.relay) : new SimpleBroker(this.options.broker));
+    this.broker = broker ?? (init.relay !== undefined
+        ? new StompBrokerRelay({ maxSubscriptionsPerSession: this.options.broker.maxSubscriptionsPerSession, ...init.relay })
+        : new SimpleBroker(this.options.broker));
     this.userDestinations = new UserDestinationResolver(
       this.options.userDestinationPrefix,
       this.userRegistry,

@@ -5,6 +5,7 @@ import { useCleanup } from '../support/cleanup.js';
 import { describeWithBroker, EXTERNAL_BROKERS, probeAll, startRelayServer, unique } from '../support/brokers.js';
 import { connectClient, type TestClient } from '../support/stomp-client.js';
 import type { TestServer } from '../support/test-server.js';
+import { delay, withTimeout } from '../support/wait.js';
 
 useCleanup();
 
@@ -84,6 +85,36 @@ for (const broker of EXTERNAL_BROKERS) {
       expect(i1.bodies).toEqual(['from one', 'from two', 'from bob', 'last']);
       expect(i2.bodies).toEqual(['from one', 'from two', 'from bob', 'last']);
       expect(ib.bodies).toEqual([]);
+    });
+
+    it("two instances share their user registries (Spring's userRegistryBroadcast); a silent instance's users expire", async () => {
+      const registryTopic = `/topic/${unique('registry.')}`;
+      const relay = { userDestinationBroadcast: topic, userRegistryBroadcast: registryTopic, registryExpirationPeriod: 600 };
+      const [one, two] = await Promise.all([startRelayServer(broker, relay, byLogin), startRelayServer(broker, relay, byLogin)]);
+      const alice = unique('alice-');
+      const c = await login(one, alice, 'ws');
+      await c.subscribe('/user/queue/news');
+      // Snapshots go out every 300 ms: wait for one of instance one's that lists alice.
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (two.server.multiServerUserRegistry.getUser(alice) === undefined) return;
+            two.server.relay!.off('user-registry', onSnapshot);
+            resolve();
+          };
+          const onSnapshot = (): void => queueMicrotask(check);
+          two.server.relay!.on('user-registry', onSnapshot);
+        }),
+        5_000,
+        `instance two to learn about ${alice}`,
+      );
+      const seen = two.server.multiServerUserRegistry.getUser(alice)!;
+      expect([...seen.sessions.keys()]).toEqual([c.connectedFrame.headers.session]);
+      expect([...[...seen.sessions.values()][0]!.subscriptions.values()].map((s) => s.destination)).toEqual(['/user/queue/news']);
+      expect(two.server.userRegistry.getUser(alice)).toBeUndefined(); // the local registry stays local
+      await one.close(); // no more snapshots from one: after the expiration period alice is gone from two's view
+      await delay(700);
+      expect(two.server.multiServerUserRegistry.getUser(alice)).toBeUndefined();
     });
   });
 }

@@ -20,6 +20,7 @@ export {
   type StompUserSession,
   type StompUserSubscription,
 } from './user/user-registry.js';
+export { MultiServerUserRegistry, type UserRegistrySnapshot } from './user/multi-server-user-registry.js';
 export {
   USER_SUFFIX,
   UserDestinationResolver,

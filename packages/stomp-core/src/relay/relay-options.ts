@@ -52,6 +52,14 @@ export interface StompBrokerRelayOptions {
    * '/topic/nest-stomp.user-destination'.
    */
   userDestinationBroadcast: string | false;
+  /**
+   * Broker topic where app instances share their user registries (Spring's userRegistryBroadcast):
+   * `server.multiServerUserRegistry` then lists the users of every instance. `false` turns it off.
+   * Default '/topic/nest-stomp.user-registry'.
+   */
+  userRegistryBroadcast: string | false;
+  /** A remote registry snapshot not renewed within this many ms is dropped; snapshots go out every half of it. Default 20000 (Spring's). */
+  registryExpirationPeriod: number;
 }
 
 export type StompBrokerRelayInit = Partial<StompBrokerRelayOptions>;
@@ -74,13 +82,15 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<StompBrokerRelayOptions> = Object.f
   maxFrameSize: 4 * 1024 * 1024,
   maxSubscriptionsPerSession: 1_000,
   userDestinationBroadcast: '/topic/nest-stomp.user-destination',
+  userRegistryBroadcast: '/topic/nest-stomp.user-registry',
+  registryExpirationPeriod: 20_000,
 });
 
 export function resolveRelayOptions(init: StompBrokerRelayInit = {}): StompBrokerRelayOptions {
   const given: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(init)) if (value !== undefined) given[name] = value;
   const options = { ...DEFAULT_RELAY_OPTIONS, ...given } as StompBrokerRelayOptions;
-  for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize', 'maxSubscriptionsPerSession'] as const) {
+  for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize', 'maxSubscriptionsPerSession', 'registryExpirationPeriod'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
   }

@@ -7,7 +7,7 @@ import type { StompError } from '../errors/stomp.error.js';
 import { brokerUnavailable } from './broker-connection.js';
 import { RelayClientSession } from './relay-client-session.js';
 import { resolveRelayOptions, type RelayHost, type StompBrokerRelayInit, type StompBrokerRelayOptions } from './relay-options.js';
-import { RelaySystemSession } from './relay-system-session.js';
+import { RelaySystemSession, SYSTEM_SUBSCRIPTION_PREFIX } from './relay-system-session.js';
 
 export interface StompBrokerRelayEvents {
   /** The system connection is up (again): clients can connect, the application can send. */
@@ -16,6 +16,8 @@ export interface StompBrokerRelayEvents {
   'broker-unavailable': [error: StompError | undefined];
   /** A user-destination message broadcast by another app instance (Spring's userDestinationBroadcast). */
   'user-message': [message: RelayedUserMessage];
+  /** Another app instance's user registry snapshot (JSON text; Spring's userRegistryBroadcast). */
+  'user-registry': [instance: string, snapshot: string];
 }
 
 /** A message for `/user/{user}{destination}` that another instance published. */
@@ -64,6 +66,8 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
     });
     const broadcast = this.options.userDestinationBroadcast;
     if (broadcast !== false) this.system.subscribe('user-destination', broadcast);
+    const registry = this.options.userRegistryBroadcast;
+    if (registry !== false) this.system.subscribe('user-registry', registry);
   }
 
   /** Connects the system session (and keeps reconnecting). Idempotent. */
@@ -177,6 +181,14 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
     return true;
   }
 
+  /** Sends this instance's user registry snapshot to the others. False when off or while the broker is down. */
+  broadcastRegistry(snapshot: string): boolean {
+    const topic = this.options.userRegistryBroadcast;
+    if (topic === false || !this.available) return false;
+    this.system.send(topic, { 'content-type': 'application/json', [H_ORIGIN]: this.instanceId }, Buffer.from(snapshot));
+    return true;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -194,6 +206,11 @@ export class StompBrokerRelay extends EventEmitter<StompBrokerRelayEvents> imple
 
   private onSystemMessage(frame: StompFrame): void {
     const h = frame.headers;
+    if (h.subscription === `${SYSTEM_SUBSCRIPTION_PREFIX}user-registry`) {
+      const origin = h[H_ORIGIN];
+      if (origin !== undefined && origin !== this.instanceId) this.emit('user-registry', origin, frame.body.toString());
+      return;
+    }
     const user = h[H_USER];
     const destination = h[H_DESTINATION];
     if (h[H_ORIGIN] === this.instanceId || user === undefined || destination === undefined) return; // our own, or not ours to read

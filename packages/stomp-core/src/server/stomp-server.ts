@@ -13,6 +13,7 @@ import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
 import type { RelayHost } from '../relay/relay-options.js';
 import { UserRegistry } from '../user/user-registry.js';
+import { MultiServerUserRegistry } from '../user/multi-server-user-registry.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
 import {
@@ -52,6 +53,12 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   application: ApplicationHandler | undefined;
   /** Connected users (sessions with a principal), their sessions and subscriptions. */
   readonly userRegistry = new UserRegistry();
+  /**
+   * The users of every app instance relaying to the same broker (Spring's MultiServerUserRegistry);
+   * only this instance's without a relay or with `userRegistryBroadcast: false`.
+   */
+  readonly multiServerUserRegistry: MultiServerUserRegistry;
+  private registryTimer: NodeJS.Timeout | undefined;
   /** `/user/...` destinations: resolution, delivery and isolation between sessions. */
   readonly userDestinations: UserDestinationResolver;
   private readonly liveSessions = new Map<string, StompSession>();
@@ -71,7 +78,9 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       this.liveSessions,
       this.broker,
     );
-    if (this.broker instanceof StompBrokerRelay) this.wireRelay(this.broker);
+    const relay = this.broker instanceof StompBrokerRelay ? this.broker : undefined;
+    this.multiServerUserRegistry = new MultiServerUserRegistry(this.userRegistry, relay?.options.registryExpirationPeriod ?? 20_000);
+    if (relay !== undefined) this.wireRelay(relay);
   }
 
   /** The relay behind this server, when broker destinations live in an external broker. */
@@ -95,6 +104,21 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
         // Not deliverable here (no such destination prefix, broker down): the sender's side decided.
       }
     });
+    if (relay.options.userRegistryBroadcast !== false) {
+      // Spring: a snapshot every registryExpirationPeriod / 2, and at once when the broker (re)appears.
+      const share = (): void => {
+        relay.broadcastRegistry(JSON.stringify(this.multiServerUserRegistry.snapshot()));
+      };
+      relay.on('broker-available', share);
+      relay.on('user-registry', (instance, text) => {
+        try {
+          this.multiServerUserRegistry.addRemote(instance, JSON.parse(text));
+        } catch {
+          // Not a snapshot: ignored (the topic is the broker's, anybody may write to it).
+        }
+      });
+      this.registryTimer = setInterval(share, relay.options.registryExpirationPeriod / 2).unref();
+    }
     relay.start();
   }
 
@@ -198,6 +222,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     for (const session of this.liveSessions.values()) session.connection.destroy();
     await Promise.all([...this.endpoints].map((endpoint) => endpoint.close()));
     this.endpoints.clear();
+    clearInterval(this.registryTimer);
     this.broker.close();
   }
 

@@ -66,6 +66,8 @@ export class BrokerConnection {
   private corked = false;
   private closed = false;
   private byUs = false;
+  /** Why we ended the connection (set by abort, reported once the socket closed). */
+  private failWith: StompError | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private settleReady!: (error?: StompError) => void;
 
@@ -246,8 +248,6 @@ export class BrokerConnection {
     this.failWith = error;
     this.socket.destroy();
   }
-
-  private failWith: StompError | undefined;
 
   private onSocketClose(): void {
     if (this.closed) return;

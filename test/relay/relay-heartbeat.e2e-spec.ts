@@ -4,7 +4,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { useCleanup, onCleanup } from '../support/cleanup.js';
 import { startServer } from '../support/test-server.js';
-import { once, withTimeout, deferred } from '../support/wait.js';
+import { once, withTimeout } from '../support/wait.js';
 
 useCleanup();
 
@@ -43,10 +43,8 @@ async function silentBroker(heartbeat: string): Promise<{ port: number; connects
 describe('relay heart-beats', () => {
   it('the system session beats while idle and gives up a broker silent for 3× its interval', async () => {
     const broker = await silentBroker('100,100');
-    const ts = await startServer({ relay: { host: '127.0.0.1', port: broker.port, systemHeartbeat: [100, 100], reconnectDelay: 60_000, userDestinationBroadcast: false } });
-    const up = deferred<void>();
-    ts.server.once('broker-available', () => up.resolve());
-    await withTimeout(up.promise, 3_000, 'broker-available');
+    const ts = await startServer({ relay: { host: '127.0.0.1', port: broker.port, systemHeartbeat: [100, 100], reconnectDelay: 60_000, userDestinationBroadcast: false, userRegistryBroadcast: false } });
+    await withTimeout(ts.server.relay!.whenAvailable(), 3_000, 'broker-available');
     expect(broker.connects[0]).toMatch(/\nheart-beat:100,100\n/);
     expect(broker.connects[0]).toMatch(/\nlogin:guest\n/);
     const started = Date.now();

@@ -77,6 +77,45 @@ for (const broker of EXTERNAL_BROKERS) {
       expect((await inbox.next(5_000)).body).toBe('back again');
     });
 
+    it('broker lost during traffic: the app keeps publishing (failing clearly while down), and its traffic flows again once the broker is back', async () => {
+      const proxy = await TcpProxy.start(broker.host, broker.port);
+      const ts = await startRelayServer(broker, { host: '127.0.0.1', port: proxy.port });
+      const topic = `/topic/${unique('traffic.')}`;
+      const subscriber = await connectClient(ts, 'ws');
+      const producer = await connectClient(ts, 'tcp');
+      const inbox = await subscriber.subscribe(topic);
+      const failures: string[] = [];
+      let sent = 0;
+      // The application publishes every 5 ms and a client SENDs every 5 ms, before, during and after the outage.
+      const traffic = setInterval(() => {
+        try {
+          ts.server.publish(topic, `app-${sent++}`);
+        } catch (error) {
+          failures.push((error as StompError).code);
+        }
+        if (!producer.isClosed) producer.publishNow(topic, 'client');
+      }, 5);
+      try {
+        await inbox.take(10, 5_000); // traffic flows
+        const down = brokerEvent(ts, 'broker-unavailable');
+        await proxy.cut();
+        await down;
+        expect((await subscriber.nextError(5_000)).headers.message).toBe('Broker not available');
+        expect((await producer.nextError(5_000)).headers.message).toBe('Broker not available');
+        const up = brokerEvent(ts, 'broker-available');
+        await proxy.restore();
+        await up;
+        expect(failures.length).toBeGreaterThan(0);
+        expect(new Set(failures)).toEqual(new Set([StompErrorCode.BROKER_UNAVAILABLE]));
+        const after = await connectClient(ts, 'ws');
+        const again = await after.subscribe(topic);
+        // The same publishing loop reaches the broker again without any restart.
+        expect((await again.next(5_000)).body).toMatch(/^app-\d+$/);
+      } finally {
+        clearInterval(traffic);
+      }
+    });
+
     it('failover: the first host is dead, the relay uses the second', async () => {
       const ts = await startRelayServer(broker, { host: '127.0.0.1', port: await deadPort(), hosts: [{ host: broker.host, port: broker.port }] });
       const c = await connectClient(ts, 'ws');

@@ -5,6 +5,7 @@ import { useCleanup } from '../support/cleanup.js';
 import { describeWithBroker, EXTERNAL_BROKERS, probeAll, startRelayServer, unique } from '../support/brokers.js';
 import { RawClient } from '../support/raw-client.js';
 import { connectClient } from '../support/stomp-client.js';
+import { withTimeout } from '../support/wait.js';
 
 useCleanup();
 
@@ -25,7 +26,10 @@ for (const broker of EXTERNAL_BROKERS) {
 
       const producer = await connectClient(ts, 'ws');
       for (let i = 0; i < COUNT - 1; i++) producer.publishNow(queue, BODY);
-      await producer.publish(queue, BODY); // its RECEIPT: the broker has taken all of them
+      // Its RECEIPT: the broker has taken all of them (8 MB: more than the default 3 s on a busy machine).
+      const allSent = new Promise<void>((resolve) => producer.client.watchForReceipt('all-sent', () => resolve()));
+      producer.publishNow(queue, BODY, { receipt: 'all-sent' });
+      await withTimeout(allSent, 30_000, 'the RECEIPT of the last SEND');
 
       slow.resume();
       let received = 0;

@@ -11,6 +11,7 @@ import { parseArgs, usage } from './lib/args.mjs';
 import { killAll, runLoad, startServer, stopProcess } from './lib/processes.mjs';
 import { buildRows, markdownTable } from './lib/report.mjs';
 import { SCENARIO_NAMES } from './lib/scenarios.mjs';
+import { brokerAnswers, relayTable, runRelayOne } from './lib/relay-run.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TARGETS = {
@@ -30,6 +31,9 @@ const SPEC = {
   quick: { type: 'boolean', default: false, help: 'short smoke run: 2 s measure, 0.5 s warmup, 500 connections' },
   pin: { type: 'boolean', default: true, help: 'pin the server to the last CPU and the generator to the others (taskset); --no-pin to disable' },
   profile: { type: 'string', help: 'write a V8 CPU profile of every nest-stomp server run into this folder (see tools/prof-top.mjs)' },
+  relay: { type: 'boolean', default: true, help: 'also fan-out and queue through app + relay + RabbitMQ beside RabbitMQ direct (skipped when RabbitMQ STOMP does not answer); --no-relay to skip' },
+  'relay-scenarios': { type: 'list', default: ['fanout', 'queue'], help: 'scenarios of the relay rows' },
+  'relay-port': { type: 'number', default: 61613, help: "RabbitMQ's STOMP port" },
   out: { type: 'string', default: join(HERE, 'results', 'latest.json'), help: 'JSON results file' },
   help: { type: 'boolean', default: false, help: 'this text' },
 };
@@ -97,6 +101,29 @@ console.log('Ratio = nest-stomp / limit (same load, same run). Aims: throughput 
 console.log('⚠ marks a run that lost or duplicated messages, stalled or failed.');
 if (notes.length) console.log(`\nNotes:\n${notes.join('\n')}`);
 
+// ---- the relay: app + relay + RabbitMQ beside RabbitMQ direct -----------------------------------
+const relayRuns = [];
+let relayRows;
+if (opts.relay) {
+  if (!(await brokerAnswers(opts['relay-port']))) {
+    console.log(`\nRelay rows skipped: no STOMP broker on 127.0.0.1:${opts['relay-port']} (rabbitmq-plugins enable rabbitmq_stomp).`);
+  } else {
+    console.log(`\nRelay: ${opts['relay-scenarios'].join(', ')} over TCP, RabbitMQ on 127.0.0.1:${opts['relay-port']} (no pinning)`);
+    for (const scenario of opts['relay-scenarios']) {
+      for (const target of ['rabbitmq', 'relay']) {
+        const result = await runRelayOne(join(HERE, 'load.mjs'), join(HERE, 'targets', 'nest-stomp-relay.mjs'), scenario, target,
+          { port: opts['relay-port'], duration: opts.duration, warmup: opts.warmup, window: opts.window });
+        relayRuns.push({ ...result, scenario, transport: 'tcp', target });
+        console.log(`  ${scenario.padEnd(11)} tcp ${target.padEnd(10)} ${describe(result)}`);
+      }
+    }
+    const relay = relayTable(relayRuns, opts['relay-scenarios']);
+    relayRows = relay.rows;
+    console.log(`\n${relay.table}\n`);
+    console.log('Ratio = (app + relay + RabbitMQ) / RabbitMQ direct, same load. Aim: the relay costs less than 25 % of direct throughput.');
+  }
+}
+
 const seconds = Math.round((Date.now() - started) / 1000);
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, JSON.stringify({
@@ -106,6 +133,7 @@ writeFileSync(opts.out, JSON.stringify({
   options: { ...opts, help: undefined },
   rows,
   runs,
+  relay: relayRows && { rows: relayRows, runs: relayRuns },
 }, null, 2) + '\n');
 console.log(`\n${runs.length} runs in ${seconds} s; results in ${opts.out}`);
 killAll();

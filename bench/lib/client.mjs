@@ -7,12 +7,16 @@ import { WsReader, wsHandshake, wsWrap } from './ws-wire.mjs';
 
 const M = 77; // 'M'
 
-/** Parses `tcp://host:port` or `ws://host:port/path`. */
+/**
+ * Parses `tcp://host:port` or `ws://host:port/path`. External brokers: `tcp://login:passcode@host:port?vhost=/`
+ * sends login/passcode and `host:<vhost>` (RabbitMQ reads `host` as a virtual host).
+ */
 export function parseTarget(url) {
   const u = new URL(url);
   const transport = u.protocol === 'ws:' ? 'ws' : u.protocol === 'tcp:' ? 'tcp' : undefined;
   if (!transport) throw new Error(`unsupported url ${url} (tcp://host:port or ws://host:port/path)`);
-  return { transport, host: u.hostname, port: Number(u.port), path: u.pathname || '/' };
+  const login = u.username ? { login: decodeURIComponent(u.username), passcode: decodeURIComponent(u.password) } : undefined;
+  return { transport, host: u.hostname, port: Number(u.port), path: u.pathname || '/', login, vhost: u.searchParams.get('vhost') ?? undefined };
 }
 
 export class StompClient {
@@ -64,7 +68,7 @@ export class StompClient {
       }
       socket.on('drain', () => this.onDrain());
       const connected = new Promise((resolve, reject) => (this.connectedWaiter = { resolve, reject }));
-      this.send(connectFrame(host));
+      this.send(connectFrame(this.target.vhost ?? host, this.target.login));
       await Promise.race([connected, failed]);
     } finally {
       clearTimeout(timer);

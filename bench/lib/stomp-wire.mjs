@@ -12,9 +12,9 @@ export function frame(command, headers = {}, body = '') {
   return Buffer.concat([Buffer.from(head + '\n'), bodyBuf, Buffer.from([NUL])]);
 }
 
-export function connectFrame(host = '127.0.0.1') {
+export function connectFrame(host = '127.0.0.1', credentials = undefined) {
   // heart-beat 0,0: the bench measures message traffic, not heart-beats.
-  return frame('CONNECT', { 'accept-version': '1.2', host, 'heart-beat': '0,0' });
+  return frame('CONNECT', { 'accept-version': '1.2', host, 'heart-beat': '0,0', ...credentials });
 }
 
 export function subscribeFrame(id, destination, ack, receipt, extra = {}) {

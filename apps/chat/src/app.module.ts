@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { StompModule } from 'nest-stomp';
+import { StompModule, type StompBrokerOptions } from 'nest-stomp';
 import { CHAT_ASSETS, loadChatAssets } from './chat-assets.js';
 import { ChatPageController } from './chat-page.controller.js';
 import { authenticateChatUser } from './chat/chat-auth.js';
@@ -9,10 +9,12 @@ import { ChatModule } from './chat/chat.module.js';
 export const CHAT_WS_PATH = '/ws';
 
 export interface ChatModuleOptions {
-  /** STOMP TCP port; 0 picks a free one. Default 61613. */
+  /** STOMP TCP port; 0 picks a free one. Default 61614 (61613 is RabbitMQ's STOMP port). */
   tcpPort?: number;
   /** Interface of the TCP listener. Default '127.0.0.1'. */
   tcpHost?: string;
+  /** Default: the embedded broker. `{ type: 'relay', host, port }`: rooms live in RabbitMQ/ActiveMQ. */
+  broker?: StompBrokerOptions;
 }
 
 @Module({})
@@ -23,8 +25,8 @@ export class AppModule {
       imports: [
         StompModule.forRoot({
           endpoint: { path: CHAT_WS_PATH },
-          tcp: { port: options.tcpPort ?? 61613, host: options.tcpHost ?? '127.0.0.1' },
-          broker: { type: 'simple' },
+          tcp: { port: options.tcpPort ?? 61614, host: options.tcpHost ?? '127.0.0.1' },
+          broker: options.broker ?? { type: 'simple' },
           // CONNECT `login` → the session's principal (no password in the demo).
           authenticate: authenticateChatUser,
         }),

@@ -2,8 +2,13 @@ import { chatAddresses, createChatApp } from './chat-app.js';
 
 async function main(): Promise<void> {
   const app = await createChatApp({
-    tcpPort: Number(process.env.STOMP_TCP_PORT ?? 61613),
+    tcpPort: Number(process.env.STOMP_TCP_PORT ?? 61614),
     tcpHost: process.env.STOMP_TCP_HOST ?? '127.0.0.1',
+    // BROKER=relay: rooms and private messages go through RabbitMQ/ActiveMQ (several instances share them).
+    broker:
+      process.env.BROKER === 'relay'
+        ? { type: 'relay', host: process.env.RELAY_HOST ?? '127.0.0.1', port: Number(process.env.RELAY_PORT ?? 61613) }
+        : { type: 'simple' },
   });
   // SIGTERM / SIGINT → Nest closes the app → STOMP clients get an ERROR frame, listeners stop.
   app.enableShutdownHooks();

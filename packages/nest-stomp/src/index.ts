@@ -6,6 +6,7 @@ export type {
   StompBrokerOptions,
   StompEndpointOptions,
   StompModuleOptions,
+  StompRelayBrokerOptions,
   StompSimpleBrokerOptions,
   StompTcpOptions,
 } from './interfaces/stomp-module-options.interface.js';

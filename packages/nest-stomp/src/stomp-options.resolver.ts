@@ -30,8 +30,9 @@ export const DEFAULT_TCP_HOST = '127.0.0.1';
 export function resolveStompModuleOptions(options: StompModuleOptions = {}): ResolvedStompModuleOptions {
   const broker = options.broker ?? { type: 'simple' };
   // Plain JS callers and forRootAsync factories are not type-checked.
-  if ((broker as { type?: unknown }).type !== 'simple') {
-    throw new TypeError(`StompModule: broker.type must be 'simple' (got ${JSON.stringify(broker.type)})`);
+  const type = (broker as { type?: unknown }).type;
+  if (type !== 'simple' && type !== 'relay') {
+    throw new TypeError(`StompModule: broker.type must be 'simple' or 'relay' (got ${JSON.stringify(type)})`);
   }
   const endpoint =
     options.endpoint === false
@@ -47,10 +48,16 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
   // Spring puts the heart-beat on the broker registration; the core has it on the server.
   if (broker.heartbeat !== undefined) server.heartbeat = broker.heartbeat;
   const brokerInit: NonNullable<StompServerInit['broker']> = {};
-  if (broker.destinationPrefixes !== undefined) brokerInit.destinationPrefixes = broker.destinationPrefixes;
-  if (broker.queuePrefixes !== undefined) brokerInit.queuePrefixes = broker.queuePrefixes;
-  if (broker.maxQueuedMessages !== undefined) brokerInit.maxQueuedMessages = broker.maxQueuedMessages;
-  if (broker.maxQueues !== undefined) brokerInit.maxQueues = broker.maxQueues;
+  if (broker.type === 'relay') {
+    // Everything but `type` and `heartbeat` is a relay option (the core checks the values).
+    const { type: _type, heartbeat: _heartbeat, ...relay } = broker;
+    server.relay = relay;
+  } else {
+    if (broker.destinationPrefixes !== undefined) brokerInit.destinationPrefixes = broker.destinationPrefixes;
+    if (broker.queuePrefixes !== undefined) brokerInit.queuePrefixes = broker.queuePrefixes;
+    if (broker.maxQueuedMessages !== undefined) brokerInit.maxQueuedMessages = broker.maxQueuedMessages;
+    if (broker.maxQueues !== undefined) brokerInit.maxQueues = broker.maxQueues;
+  }
   if (options.maxSubscriptionsPerSession !== undefined) {
     brokerInit.maxSubscriptionsPerSession = options.maxSubscriptionsPerSession;
   }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server as HttpServer } from 'node:http';
-import type { StompError, StompServer, StompSession, TcpEndpoint, WebSocketEndpoint } from '@nest-stomp/core';
+import type { RelayHost, StompError, StompServer, StompSession, TcpEndpoint, WebSocketEndpoint } from '@nest-stomp/core';
 import { STOMP_RESOLVED_OPTIONS, STOMP_SERVER } from './stomp.constants.js';
 import type { ResolvedStompModuleOptions } from './stomp-options.resolver.js';
 
@@ -41,6 +41,12 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     this.server.on('session-connected', this.onSessionConnected);
     this.server.on('session-closed', this.onSessionClosed);
+    this.server.on('broker-available', this.onBrokerAvailable);
+    this.server.on('broker-unavailable', this.onBrokerUnavailable);
+    // The relay starts connecting with the server: it may be up before we listened.
+    const relay = this.server.relay;
+    const address = relay?.available ? relay.systemAddress : undefined;
+    if (address !== undefined) this.onBrokerAvailable(address);
     try {
       const { endpoint, tcp } = this.options;
       if (endpoint) this.startWebSocket(endpoint.path, endpoint.allowedOrigins);
@@ -72,12 +78,26 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async stop(): Promise<void> {
+    // A deliberate shutdown is no broker outage: no warning for it.
+    this.server.off('broker-available', this.onBrokerAvailable);
+    this.server.off('broker-unavailable', this.onBrokerUnavailable);
     await this.server.close();
     this.ws = undefined;
     this.tcp = undefined;
     this.server.off('session-connected', this.onSessionConnected);
     this.server.off('session-closed', this.onSessionClosed);
+    this.server.off('broker-available', this.onBrokerAvailable);
+    this.server.off('broker-unavailable', this.onBrokerUnavailable);
   }
+
+  // Relay only: the external broker coming and going is worth a line at the default level.
+  private readonly onBrokerAvailable = (address: RelayHost): void => {
+    this.logger.log(`STOMP broker relay connected to ${address.host}:${address.port}`);
+  };
+
+  private readonly onBrokerUnavailable = (error: StompError | undefined): void => {
+    this.logger.warn(`STOMP broker relay lost the broker${error ? `: ${error.details ?? error.message}` : ''}; reconnecting`);
+  };
 
   // The core never logs; these are the only per-session lines, and only at debug level.
   private readonly onSessionConnected = (session: StompSession): void => {

@@ -34,11 +34,35 @@ describe('resolveStompModuleOptions', () => {
     expect('sendBufferSizeLimit' in resolved.server).toBe(false);
   });
 
+  it('maps a relay broker onto the core relay options; its heartbeat stays the server\'s', () => {
+    const resolved = resolveStompModuleOptions({
+      broker: {
+        type: 'relay',
+        host: 'rabbit.internal',
+        port: 61614,
+        hosts: [{ host: 'rabbit2.internal', port: 61613 }],
+        clientLogin: 'app',
+        virtualHost: '/prod',
+        systemHeartbeat: [5000, 5000],
+        heartbeat: [1000, 1000],
+      },
+    });
+    expect(resolved.server.heartbeat).toEqual([1000, 1000]);
+    expect(resolved.server.relay).toEqual({
+      host: 'rabbit.internal',
+      port: 61614,
+      hosts: [{ host: 'rabbit2.internal', port: 61613 }],
+      clientLogin: 'app',
+      virtualHost: '/prod',
+      systemHeartbeat: [5000, 5000],
+    });
+  });
+
   it.each([
     [{ endpoint: { path: 'ws' } }, /endpoint\.path must start with '\/'/],
     [{ tcp: { port: 70000 } }, /tcp\.port must be an integer/],
     [{ tcp: { port: Number('x') } }, /tcp\.port must be an integer/],
-    [{ broker: { type: 'relay' } }, /broker\.type must be 'simple'/],
+    [{ broker: { type: 'queue' } }, /broker\.type must be 'simple' or 'relay'/],
   ])('rejects %j', (options, message) => {
     expect(() => resolveStompModuleOptions(options as never)).toThrow(message);
   });

@@ -2,6 +2,7 @@
 export * from './codec/index.js';
 export * from './errors/index.js';
 export * from './broker/index.js';
+export * from './relay/index.js';
 export * from './util/index.js';
 export * from './security/index.js';
 export type { StompConnection, StompConnectionEvents } from './transport/stomp-connection.js';
@@ -20,6 +21,7 @@ export {
   type StompUserSession,
   type StompUserSubscription,
 } from './user/user-registry.js';
+export { MultiServerUserRegistry, type UserRegistrySnapshot } from './user/multi-server-user-registry.js';
 export {
   USER_SUFFIX,
   UserDestinationResolver,

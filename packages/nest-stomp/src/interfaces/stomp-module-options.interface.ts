@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { StompServerInit } from '@nest-stomp/core';
+import type { RelayHost, StompBrokerRelayInit, StompServerInit } from '@nest-stomp/core';
 import type { StompAuthenticator } from '../security/stomp-authenticator.interface.js';
 import type { StompDestinationRule } from '../security/stomp-destination-rule.interface.js';
 
@@ -39,8 +39,49 @@ export interface StompSimpleBrokerOptions {
   maxQueues?: number;
 }
 
-/** Broker choices. A `'relay'` variant (RabbitMQ / ActiveMQ) joins this union later. */
-export type StompBrokerOptions = StompSimpleBrokerOptions;
+/**
+ * The relay to an external STOMP broker (RabbitMQ, ActiveMQ): Spring's `enableStompBrokerRelay`.
+ * Broker destinations live in the external broker; controllers, `@SendTo`, `/user/...` and the
+ * template do not change. Defaults are Spring's.
+ */
+export interface StompRelayBrokerOptions {
+  type: 'relay';
+  /** Destinations the external broker serves (passed through). Default ['/topic', '/queue']. */
+  destinationPrefixes?: string[];
+  /** Broker address. Default '127.0.0.1'. */
+  host?: string;
+  /** Default 61613. */
+  port?: number;
+  /** Failover: further broker addresses, tried in order after host:port. Default none. */
+  hosts?: RelayHost[];
+  /** Credentials of every client's broker connection. Default 'guest' / 'guest'. */
+  clientLogin?: string;
+  clientPasscode?: string;
+  /** Credentials of the shared system connection. Default 'guest' / 'guest'. */
+  systemLogin?: string;
+  systemPasscode?: string;
+  /** `host` header of CONNECT (RabbitMQ virtual host). Default: none (the broker's default). */
+  virtualHost?: string;
+  /** System connection heart-beats [send every, expect every] ms. Default [10000, 10000]. */
+  systemHeartbeat?: [number, number];
+  /** Client connections' heart-beats to the broker. Default [10000, 10000]. */
+  clientHeartbeat?: [number, number];
+  /** Delay between reconnect attempts of the system connection (ms). Default 5000. */
+  reconnectDelay?: number;
+  /** Longest wait for the broker's CONNECTED (ms). Default 60000. */
+  connectTimeout?: number;
+  /** TLS to the broker: true, or node:tls connect options. Default off. */
+  tls?: StompBrokerRelayInit['tls'];
+  /** Largest frame accepted from the broker (bytes). Default 4 MiB. */
+  maxFrameSize?: number;
+  /** Topic carrying user messages between app instances; false: off. Default '/topic/nest-stomp.user-destination'. */
+  userDestinationBroadcast?: string | false;
+  /** Heart-beat the server offers its own clients in CONNECTED. Default [10000, 10000]. */
+  heartbeat?: [number, number];
+}
+
+/** Broker choices: the embedded broker or the relay to RabbitMQ / ActiveMQ. */
+export type StompBrokerOptions = StompSimpleBrokerOptions | StompRelayBrokerOptions;
 
 /** Options of `StompModule.forRoot()` / the factory of `StompModule.forRootAsync()`. */
 export interface StompModuleOptions {

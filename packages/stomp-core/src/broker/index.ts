@@ -1,4 +1,4 @@
-export type { AckMode, BrokerClient, BrokerMessage, Delivery, MessageBroker, Subscription } from './message-broker.js';
+export type { AckMode, BrokerClient, BrokerMessage, Delivery, FrameHeaders, MessageBroker, Subscription } from './message-broker.js';
 export { DEFAULT_SIMPLE_BROKER_OPTIONS, type SimpleBrokerOptions } from './simple-broker-options.js';
 export { SimpleBroker } from './simple-broker.js';
 export {

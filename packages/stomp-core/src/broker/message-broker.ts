@@ -1,4 +1,5 @@
 import type { StompHeaders } from '../codec/stomp-frame.js';
+import type { StompError } from '../errors/stomp.error.js';
 
 /** STOMP ack modes (SUBSCRIBE `ack` header). `auto` is the default. */
 export type AckMode = 'auto' | 'client' | 'client-individual';
@@ -66,35 +67,74 @@ export interface BrokerClient {
   readonly id: string;
   /** Write one MESSAGE now. Never throws; a client that cannot keep up closes itself. */
   deliver(delivery: Delivery): void;
+  // The members below serve a relay (an external broker behind the session); the embedded
+  // broker never calls them.
+  /** The CONNECT frame's headers (a relay forwards some of them to the external broker). */
+  readonly connectHeaders?: StompHeaders | undefined;
+  /** Ends the session with an ERROR frame (a broker ERROR or a lost broker connection). */
+  fail?(error: StompError, receiptId?: string): void;
+  /**
+   * Outbound backpressure: true when the client can take more now; otherwise false, and
+   * `resume` is called once when its buffers have room again (the relay pauses the broker).
+   */
+  whenWritable?(resume: () => void): boolean;
+  /** Inbound backpressure: stop / restart reading the client (the broker cannot take more). */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /**
- * The broker seen from a session: the embedded broker implements it, the relay (later) too.
- * Methods throw a StompError (stable `code`) when the request cannot take effect; the session
- * turns it into an ERROR frame.
+ * The frame behind a broker call, as the client sent it: a relay forwards its headers untouched
+ * (`persistent`, `durable`, `selector`, `x-*`) and, when it carries `receipt`, answers only once
+ * the external broker confirmed. The embedded broker ignores it.
+ */
+export type FrameHeaders = StompHeaders;
+
+/**
+ * The broker seen from a session: the embedded broker (SimpleBroker) and the relay to an external
+ * broker (StompBrokerRelay) implement it. Methods throw a StompError (stable `code`) when the
+ * request cannot take effect; the session turns it into an ERROR frame. Methods marked "may
+ * return a Promise" do so only on a relay, and only when the frame asked for a receipt: the
+ * session sends its RECEIPT once the Promise resolves. The embedded broker stays synchronous.
  */
 export interface MessageBroker {
   /** True when `destination` belongs to the broker (matches one of its prefixes). */
   isBrokerDestination(destination: string): boolean;
-  addClient(client: BrokerClient): void;
+  /** A session connected. May return a Promise (a relay opens the client's broker connection; CONNECTED waits for it). */
+  addClient(client: BrokerClient): void | Promise<void>;
   /** Drops the client's subscriptions; its unacknowledged queue messages go back to their queues. */
   removeClient(client: BrokerClient): void;
   /** Throws DUPLICATE_SUBSCRIPTION, LIMIT_EXCEEDED, INVALID_HEADER (bad destination/pattern). */
-  subscribe(client: BrokerClient, id: string, destination: string, ack: AckMode, headers: StompHeaders): void;
-  /** Stops delivery at once; unacked queue messages go back to the queue. Throws UNKNOWN_SUBSCRIPTION. */
-  unsubscribe(client: BrokerClient, id: string): void;
-  /** Routes a message: fan-out on topics, one consumer on queues. Throws QUEUE_FULL. */
-  publish(message: BrokerMessage): void;
-  /** Throws UNKNOWN_ACK when `messageId` is not pending for this client. */
-  ack(client: BrokerClient, messageId: string): void;
-  /** Returns the message(s) to their queue for redelivery (topics: dropped). Throws UNKNOWN_ACK. */
-  nack(client: BrokerClient, messageId: string): void;
+  subscribe(client: BrokerClient, id: string, destination: string, ack: AckMode, headers: StompHeaders): void | Promise<void>;
+  /** Stops delivery at once; unacked queue messages go back to the queue. Throws UNKNOWN_SUBSCRIPTION. May return a Promise. */
+  unsubscribe(client: BrokerClient, id: string, headers?: FrameHeaders): void | Promise<void>;
+  /**
+   * Routes a message: fan-out on topics, one consumer on queues. Throws QUEUE_FULL. `client`: the
+   * session that sent it (a relay sends it over that session's broker connection; absent: the
+   * application's). May return a Promise.
+   */
+  publish(message: BrokerMessage, client?: BrokerClient, headers?: FrameHeaders): void | Promise<void>;
+  /** Throws UNKNOWN_ACK when `messageId` is not pending for this client. May return a Promise. */
+  ack(client: BrokerClient, messageId: string, headers?: FrameHeaders): void | Promise<void>;
+  /** Returns the message(s) to their queue for redelivery (topics: dropped). Throws UNKNOWN_ACK. May return a Promise. */
+  nack(client: BrokerClient, messageId: string, headers?: FrameHeaders): void | Promise<void>;
   /**
    * Discards what a queue holds for nobody (a closed session's user queue): its waiting messages
    * go, and the queue with them unless a consumer or an unacknowledged delivery still keeps it.
    * A destination without a queue (a topic) is ignored.
    */
   dropQueue(destination: string): void;
+  /**
+   * A DISCONNECT asking for a receipt (relay only): resolves once the external broker confirmed
+   * it processed everything the client sent before (the broker's RECEIPT for the DISCONNECT).
+   */
+  disconnectClient?(client: BrokerClient): Promise<void> | undefined;
+  /**
+   * A relay shared by several app instances: sends a user-destination message to the other
+   * instances, which deliver it to their own sessions of `user`. Returns false when it does not
+   * broadcast. The embedded broker has no such method.
+   */
+  broadcastToUser?(user: string, destination: string, headers: StompHeaders, body: Buffer, sessionId?: string): boolean;
   /** Releases everything (server shutdown). */
   close(): void;
 }

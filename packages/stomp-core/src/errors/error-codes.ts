@@ -33,6 +33,11 @@ export const StompErrorCode = {
   ACCESS_DENIED: 'STOMP_ACCESS_DENIED',
   AUTHENTICATION_FAILED: 'STOMP_AUTHENTICATION_FAILED',
   SERVER_SHUTDOWN: 'STOMP_SERVER_SHUTDOWN',
+  // Relay to an external broker
+  /** The external broker cannot be reached (Spring: "Broker not available"). */
+  BROKER_UNAVAILABLE: 'STOMP_BROKER_UNAVAILABLE',
+  /** The external broker sent an ERROR for this client; its `message` is passed on. */
+  BROKER_ERROR: 'STOMP_BROKER_ERROR',
   /** A bug or an unexpected exception inside the server; the message tells no internals. */
   INTERNAL_ERROR: 'STOMP_INTERNAL_ERROR',
 } as const;

@@ -6,6 +6,7 @@ import type { ChannelInterceptor } from '../session/channel-interceptor.js';
 import type { StompAuthenticator } from '../session/stomp-authenticator.js';
 import type { CsrfOptions } from '../security/csrf-check.js';
 import type { DestinationRule } from '../security/destination-rule.js';
+import type { StompBrokerRelayInit } from '../relay/relay-options.js';
 
 /**
  * Options of a StompServer. Every limit has a default (Spring's where Spring has one); all are
@@ -67,6 +68,8 @@ export interface StompServerOptions {
 export type StompServerInit = Partial<Omit<StompServerOptions, 'limits' | 'broker'>> & {
   limits?: Partial<CodecLimits>;
   broker?: Partial<SimpleBrokerOptions>;
+  /** Relay broker destinations to an external broker (RabbitMQ, ActiveMQ) instead of the embedded broker. */
+  relay?: StompBrokerRelayInit;
 };
 
 export const DEFAULT_STOMP_SERVER_OPTIONS: Readonly<StompServerOptions> = Object.freeze({

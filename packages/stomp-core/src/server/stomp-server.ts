@@ -12,7 +12,10 @@ import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
+import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
+import type { RelayHost } from '../relay/relay-options.js';
 import { UserRegistry } from '../user/user-registry.js';
+import { MultiServerUserRegistry } from '../user/multi-server-user-registry.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
 import {
@@ -40,6 +43,10 @@ export interface StompServerEvents {
   'session-closed': [session: StompSession, error: StompError | undefined];
   /** A connection limit refused a new connection (it got an ERROR, or HTTP 503 on WebSocket, and never became a session). */
   'connection-refused': [remoteAddress: string | undefined, error: StompError];
+  /** Relay only: the external broker is reachable (again); sent on every down → up change. */
+  'broker-available': [address: RelayHost];
+  /** Relay only: the external broker was lost; clients are refused, publish() throws BROKER_UNAVAILABLE. */
+  'broker-unavailable': [error: StompError | undefined];
 }
 
 /** One key per client address: an IPv4 client seen through an IPv6 socket counts as itself. */
@@ -61,6 +68,12 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   application: ApplicationHandler | undefined;
   /** Connected users (sessions with a principal), their sessions and subscriptions. */
   readonly userRegistry = new UserRegistry();
+  /**
+   * The users of every app instance relaying to the same broker (Spring's MultiServerUserRegistry);
+   * only this instance's without a relay or with `userRegistryBroadcast: false`.
+   */
+  readonly multiServerUserRegistry: MultiServerUserRegistry;
+  private registryTimer: NodeJS.Timeout | undefined;
   /** `/user/...` destinations: resolution, delivery and isolation between sessions. */
   readonly userDestinations: UserDestinationResolver;
   /** Compiled destination rules; undefined when there are none. */
@@ -77,7 +90,9 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
     super();
     this.options = resolveServerOptions(init);
-    this.broker = broker ?? new SimpleBroker(this.options.broker);
+    this.broker = broker ?? (init.relay !== undefined
+        ? new StompBrokerRelay({ maxSubscriptionsPerSession: this.options.broker.maxSubscriptionsPerSession, ...init.relay })
+        : new SimpleBroker(this.options.broker));
     this.userDestinations = new UserDestinationResolver(
       this.options.userDestinationPrefix,
       this.userRegistry,
@@ -85,6 +100,9 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       this.broker,
     );
     this.configureSecurity({ authenticate: this.options.authenticate, rules: this.options.rules, csrf: this.options.csrf });
+    const relay = this.broker instanceof StompBrokerRelay ? this.broker : undefined;
+    this.multiServerUserRegistry = new MultiServerUserRegistry(this.userRegistry, relay?.options.registryExpirationPeriod ?? 20_000);
+    if (relay !== undefined) this.wireRelay(relay);
   }
 
   /**
@@ -106,6 +124,45 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     this.options.csrf = csrf;
     this.rules = rules;
     this.csrf = csrfCheck;
+  }
+
+  /** The relay behind this server, when broker destinations live in an external broker. */
+  get relay(): StompBrokerRelay | undefined {
+    return this.broker instanceof StompBrokerRelay ? this.broker : undefined;
+  }
+
+  /** True unless a relay has lost its broker (the embedded broker is always available). */
+  get brokerAvailable(): boolean {
+    return this.relay?.available ?? true;
+  }
+
+  private wireRelay(relay: StompBrokerRelay): void {
+    relay.on('broker-available', (address) => this.emit('broker-available', address));
+    relay.on('broker-unavailable', (error) => this.emit('broker-unavailable', error));
+    // Another app instance's message for one of our users: to our sessions of that user only.
+    relay.on('user-message', (m) => {
+      try {
+        this.userDestinations.sendToUser(m.user, m.destination, m.headers, m.body, m.sessionId, true);
+      } catch {
+        // Not deliverable here (no such destination prefix, broker down): the sender's side decided.
+      }
+    });
+    if (relay.options.userRegistryBroadcast !== false) {
+      // Spring: a snapshot every registryExpirationPeriod / 2, and at once when the broker (re)appears.
+      const share = (): void => {
+        relay.broadcastRegistry(JSON.stringify(this.multiServerUserRegistry.snapshot()));
+      };
+      relay.on('broker-available', share);
+      relay.on('user-registry', (instance, text) => {
+        try {
+          this.multiServerUserRegistry.addRemote(instance, JSON.parse(text));
+        } catch {
+          // Not a snapshot: ignored (the topic is the broker's, anybody may write to it).
+        }
+      });
+      this.registryTimer = setInterval(share, relay.options.registryExpirationPeriod / 2).unref();
+    }
+    relay.start();
   }
 
   /** Every session not yet closed, by id. */
@@ -256,6 +313,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     for (const session of this.liveSessions.values()) session.connection.destroy();
     await Promise.all([...this.endpoints].map((endpoint) => endpoint.close()));
     this.endpoints.clear();
+    clearInterval(this.registryTimer);
     this.broker.close();
   }
 

@@ -66,6 +66,9 @@ export class StompSession implements BrokerClient {
   private brokerAttached = false;
   private firstFrameTimer: NodeJS.Timeout | undefined;
   private blockedTimer: NodeJS.Timeout | undefined;
+  /** Relay backpressure: who waits for room in the send buffer, and how often reading was paused. */
+  private writableWaiters: (() => void)[] | undefined;
+  private readPaused = 0;
   /** Undefined without interceptors: then no frame views are built at all. */
   private readonly interceptors: readonly ChannelInterceptor[] | undefined;
   /** Destination rules; undefined without any: then no frame is checked at all. */
@@ -123,15 +126,26 @@ export class StompSession implements BrokerClient {
     return this.connection.transport;
   }
 
-  /** Called by the CONNECT handler once the session is accepted (it then sends CONNECTED and tells the host). */
-  accept(version: StompVersion, connectHeaders: StompHeaders, sendEvery: number, expectEvery: number): void {
+  /**
+   * Called by the CONNECT handler once the session is accepted (it then sends CONNECTED and tells
+   * the host). A Promise when the broker attaches the session asynchronously (a relay connects to
+   * the external broker first): CONNECTED waits for it, a refusal becomes the CONNECT's ERROR.
+   */
+  accept(version: StompVersion, connectHeaders: StompHeaders, sendEvery: number, expectEvery: number): void | Promise<void> {
     this.version = version;
     this.decoder.version = version;
     this.connectHeaders = connectHeaders;
+    this.brokerAttached = true; // from here on, closing detaches it (also while it attaches)
+    const attaching = this.host.broker.addClient(this);
+    if (attaching === undefined) return this.connected(sendEvery, expectEvery);
+    return attaching.then(() => {
+      if (this.state === SessionState.Connecting) this.connected(sendEvery, expectEvery);
+    });
+  }
+
+  private connected(sendEvery: number, expectEvery: number): void {
     this.state = SessionState.Connected;
     clearTimeout(this.firstFrameTimer);
-    this.host.broker.addClient(this);
-    this.brokerAttached = true;
     this.heartbeats.start(
       sendEvery,
       expectEvery,
@@ -148,7 +162,7 @@ export class StompSession implements BrokerClient {
     if (this.busy) {
       // Keep the session's order: later frames wait for the unfinished async handler.
       (this.inbox ??= []).push(frame);
-      if (this.inbox.length === MAX_INBOX) this.connection.pause();
+      if (this.inbox.length === MAX_INBOX && this.readPaused === 0) this.connection.pause();
       return;
     }
     this.process(frame);
@@ -193,7 +207,7 @@ export class StompSession implements BrokerClient {
     this.busy = false;
     const inbox = this.inbox;
     while (inbox && inbox.length > 0 && !this.busy && this.state < SessionState.Closing) {
-      if (inbox.length === MAX_INBOX) this.connection.resume();
+      if (inbox.length === MAX_INBOX && this.readPaused === 0) this.connection.resume();
       this.process(inbox.shift()!);
     }
   }
@@ -317,7 +331,9 @@ export class StompSession implements BrokerClient {
     this.out = [];
     this.outBytes = 0;
     this.heartbeats.lastWriteAt = Date.now();
-    if (!this.connection.write(chunk) && !this.blockedTimer && this.state !== SessionState.Closing) {
+    if (this.connection.write(chunk)) {
+      if (this.writableWaiters !== undefined) this.wakeWriters();
+    } else if (!this.blockedTimer && this.state !== SessionState.Closing) {
       const limit = this.host.options.sendTimeLimit;
       this.blockedTimer = setTimeout(
         () => this.slowConsumer(`Client did not read for ${limit} ms (send time limit)`),
@@ -329,6 +345,31 @@ export class StompSession implements BrokerClient {
   private onDrain(): void {
     clearTimeout(this.blockedTimer);
     this.blockedTimer = undefined;
+    this.wakeWriters();
+  }
+
+  /** BrokerClient (relay): true when the client can take more; else `resume` runs once it can. */
+  whenWritable(resume: () => void): boolean {
+    if (this.outBytes + this.connection.bufferedAmount < this.host.options.sendBufferSizeLimit / 2) return true;
+    (this.writableWaiters ??= []).push(resume);
+    return false;
+  }
+
+  private wakeWriters(): void {
+    const waiters = this.writableWaiters;
+    if (waiters === undefined) return;
+    this.writableWaiters = undefined;
+    for (const resume of waiters) resume();
+  }
+
+  /** BrokerClient (relay): inbound backpressure, kept apart from the inbox's own pause. */
+  pauseReading(): void {
+    if (this.readPaused++ === 0 && !(this.inbox !== undefined && this.inbox.length >= MAX_INBOX)) this.connection.pause();
+  }
+
+  resumeReading(): void {
+    if (this.readPaused === 0) return;
+    if (--this.readPaused === 0 && !(this.inbox !== undefined && this.inbox.length >= MAX_INBOX)) this.connection.resume();
   }
 
   private slowConsumer(message: string): void {

@@ -110,6 +110,7 @@ export class UserDestinationResolver {
   /** A client SEND or server.publish to `/user/alice/queue/x`: to every session of alice. */
   publish(destination: string, headers: StompHeaders, body: Buffer): void {
     const parsed = this.parse(destination);
+    this.broadcast(parsed.user, parsed.destination, headers, body, undefined);
     this.deliver(this.targetSessions(parsed.user), parsed, headers, body);
   }
 
@@ -117,9 +118,10 @@ export class UserDestinationResolver {
    * server.sendToUser: `destination` without the prefix (`/queue/errors`). Delivered to each target
    * session's `/user/queue/errors` subscriptions (held in its queue until it subscribes).
    */
-  sendToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, sessionId?: string): void {
+  sendToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, sessionId?: string, localOnly = false): void {
     const target = destination.charCodeAt(0) === SLASH ? destination : `/${destination}`;
     this.checkTarget(target, this.prefix + target);
+    if (!localOnly) this.broadcast(user, target, headers, body, sessionId);
     this.deliver(this.targetSessions(user, sessionId), { user, destination: target, subscribeDestination: this.prefix + target }, headers, body);
   }
 
@@ -134,6 +136,17 @@ export class UserDestinationResolver {
     const owner = destination.slice(at + USER_SUFFIX.length);
     if (owner.length === 0 || owner === session.id || !this.sessions.has(owner)) return;
     throw new StompError(StompErrorCode.ACCESS_DENIED, `Access denied to destination ${destination}`);
+  }
+
+  /**
+   * Behind a relay shared by several app instances, the user may have sessions on the others:
+   * they get the message through the broker too (skipped for a live local session's own id).
+   */
+  private broadcast(user: string, destination: string, headers: StompHeaders, body: Buffer, sessionId: string | undefined): void {
+    if (this.broker.broadcastToUser === undefined) return;
+    if (this.registry.getUser(user) === undefined && this.sessions.has(user)) return; // a local anonymous session
+    if (sessionId !== undefined && this.sessions.has(sessionId)) return;
+    this.broker.broadcastToUser(user, destination, headers, body, sessionId);
   }
 
   /** One broker message per target session; a failing target (QUEUE_FULL) does not stop the others, its error is thrown after. */

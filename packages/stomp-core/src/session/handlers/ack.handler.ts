@@ -17,10 +17,11 @@ function ackId(frame: StompFrame): string {
 }
 
 /** Takes an ACK/NACK's effect now (directly or on COMMIT). */
-export function applyAck(session: StompSession, frame: StompFrame): void {
+export function applyAck(session: StompSession, frame: StompFrame): void | Promise<void> {
   const id = ackId(frame);
-  if (frame.command === 'ACK') session.host.broker.ack(session, id);
-  else session.host.broker.nack(session, id);
+  // The headers go along for a relay (RabbitMQ's NACK `requeue`); the embedded broker ignores them.
+  if (frame.command === 'ACK') return session.host.broker.ack(session, id, frame.headers);
+  return session.host.broker.nack(session, id, frame.headers);
 }
 
 /** ACK and NACK (STOMP 1.2: client and client-individual modes). */
@@ -32,6 +33,6 @@ export const ackHandler: CommandHandler = {
       session.transactions.add(transaction, frame);
       return;
     }
-    applyAck(session, frame);
+    return applyAck(session, frame);
   },
 };

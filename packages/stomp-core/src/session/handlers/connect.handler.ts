@@ -43,7 +43,7 @@ export const connectHandler: CommandHandler = {
     // CSRF first (a forged CONNECT must not even reach the authenticator), then authentication,
     // then the CONNECT destination rule, which may require the principal.
     session.host.csrf?.check(headers, session.upgradeRequest);
-    const finish = (): void => complete(session, version, headers, heartbeat);
+    const finish = (): void | Promise<void> => complete(session, version, headers, heartbeat);
     const authenticated = authenticate(session, headers);
     if (authenticated === undefined) return authorize(session, frame, finish);
     return authenticated.then(() => {
@@ -78,15 +78,15 @@ function authenticate(session: StompSession, headers: StompHeaders): Promise<voi
 }
 
 /** The CONNECT destination rule (when rules exist), then `finish`. */
-function authorize(session: StompSession, frame: StompFrame, finish: () => void): void | Promise<void> {
+function authorize(session: StompSession, frame: StompFrame, finish: () => void | Promise<void>): void | Promise<void> {
   const checked = session.host.rules?.enforce(session, frame);
   if (!checked) return finish();
   return checked.then(() => {
-    if (session.state === SessionState.Connecting) finish();
+    if (session.state === SessionState.Connecting) return finish();
   });
 }
 
-function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void {
+function complete(session: StompSession, version: StompVersion, headers: StompHeaders, heartbeat: [number, number]): void | Promise<void> {
   const options = session.host.options;
   const { sendEvery, expectEvery } = negotiateHeartbeat(heartbeat, options.heartbeat);
   const connected: Record<string, string> = {
@@ -96,7 +96,14 @@ function complete(session: StompSession, version: StompVersion, headers: StompHe
     'heart-beat': `${options.heartbeat[0]},${options.heartbeat[1]}`,
   };
   if (session.principal) connected['user-name'] = session.principal.name;
-  session.accept(version, headers, sendEvery, expectEvery);
+  // A relay attaches the session asynchronously (its own broker connection): CONNECTED waits.
+  const attaching = session.accept(version, headers, sendEvery, expectEvery);
+  if (attaching !== undefined) return attaching.then(() => sendConnected(session, connected));
+  sendConnected(session, connected);
+}
+
+function sendConnected(session: StompSession, connected: Record<string, string>): void {
+  if (session.state !== SessionState.Connected) return; // gone while the broker attached it
   session.sendFrame('CONNECTED', connected);
   // After CONNECTED: session-connected listeners may already send to the session.
   // (Unless an outbound interceptor failed the session on CONNECTED.)

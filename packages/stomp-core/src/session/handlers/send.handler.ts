@@ -52,8 +52,8 @@ export function routeSend(session: StompSession, frame: StompFrame): void | Prom
   }
   if (broker.isBrokerDestination(destination)) {
     userDestinations.checkAccess(destination, session);
-    broker.publish(toBrokerMessage(frame, destination));
-    return;
+    // The session and the frame's headers go along for a relay (its own broker connection, receipts).
+    return broker.publish(toBrokerMessage(frame, destination), session, frame.headers);
   }
   checkRoute(session, destination);
   return application!.send(session, frame, destination);

@@ -23,9 +23,10 @@ export const subscribeHandler: CommandHandler = {
     if (userDestinations.isUserDestination(destination)) target = userDestinations.resolveSubscription(destination, session);
     else if (broker.isBrokerDestination(destination)) userDestinations.checkAccess(destination, session);
     if (broker.isBrokerDestination(target)) {
-      broker.subscribe(session, id, target, ack as AckMode, frame.headers);
+      const pending = broker.subscribe(session, id, target, ack as AckMode, frame.headers);
       subscribed(session, id, destination, frame);
-      return;
+      return pending; // a relay waiting for the external broker's RECEIPT
+
     }
     if (application?.handles(destination)) {
       session.applicationSubscriptions.add(id);

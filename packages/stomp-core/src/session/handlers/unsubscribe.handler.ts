@@ -4,10 +4,13 @@ export const unsubscribeHandler: CommandHandler = {
   handle(session, frame) {
     // STOMP 1.0 allowed naming the subscription by destination instead of id.
     const id = session.version === '1.0' ? (frame.headers.id ?? requireHeader(frame, 'destination')) : requireHeader(frame, 'id');
-    if (!session.applicationSubscriptions.delete(id)) session.host.broker.unsubscribe(session, id); // throws UNKNOWN_SUBSCRIPTION
+    let pending: void | Promise<void> = undefined;
+    // Throws UNKNOWN_SUBSCRIPTION; a relay may answer with a Promise (its broker's RECEIPT).
+    if (!session.applicationSubscriptions.delete(id)) pending = session.host.broker.unsubscribe(session, id, frame.headers);
     const destination = session.subscriptions.get(id);
-    if (destination === undefined) return;
+    if (destination === undefined) return pending;
     session.subscriptions.delete(id);
     session.host.sessionUnsubscribed(session, { id, destination });
+    return pending;
   },
 };

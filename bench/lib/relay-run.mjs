@@ -1,0 +1,106 @@
+// The relay rows of `npm run bench`: fan-out and queue through app + relay + RabbitMQ
+// (targets/nest-stomp-relay.mjs), beside the same load straight at RabbitMQ's STOMP port. The
+// ratio relay/direct is what the relay costs; the aim is that it costs less than 25 % (≥ 0.75).
+// Nothing is pinned here: RabbitMQ runs wherever the system puts it, so all three processes share
+// the machine alike in both runs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { runLoad, startServer, stopProcess } from './processes.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+export const RELAY_AIM = 0.75;
+
+/** True when a STOMP broker answers CONNECT (guest/guest) on 127.0.0.1:port. */
+export function brokerAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 3000);
+    socket.on('connect', () => socket.write('CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0'));
+    socket.on('data', (chunk) => done(chunk.toString().startsWith('CONNECTED')));
+    socket.on('error', () => done(false));
+  });
+}
+
+/** RabbitMQ's Erlang VM (for CPU readings of the direct runs), or undefined. */
+function rabbitPid() {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('beam') && cmdline.includes('rabbit')) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** One run: target 'rabbitmq' (direct) or 'relay'. */
+export async function runRelayOne(loadScript, relayScript, scenario, target, opts) {
+  let child;
+  let url;
+  let pid;
+  if (target === 'rabbitmq') {
+    url = `tcp://guest:guest@127.0.0.1:${opts.port}?vhost=/`;
+    pid = rabbitPid();
+  } else {
+    try {
+      const server = await startServer(relayScript, { args: ['--port', String(opts.port)] });
+      child = server.child;
+      url = `tcp://127.0.0.1:${server.info.tcp}`;
+      pid = server.info.pid;
+    } catch (err) {
+      return { status: 'SERVER-FAILED', error: err.message.split('\n').slice(0, 6).join(' | ') };
+    }
+  }
+  // No --gc-signal: it would reach RabbitMQ's VM in the direct runs.
+  const args = ['--url', url, '--scenario', scenario, '--duration', String(opts.duration), '--warmup', String(opts.warmup), '--window', String(opts.window)];
+  if (pid !== undefined) args.push('--pid', String(pid));
+  const result = await runLoad(loadScript, args, { timeoutMs: (opts.warmup + opts.duration + 45) * 1000 });
+  if (child) {
+    const crashed = child.exitCode !== null || child.signalCode !== null;
+    await stopProcess(child);
+    if (crashed) {
+      result.status = 'SERVER-CRASHED';
+      result.error = `server exited during the run: ${child.stderrText.trim().slice(-500)}`;
+    }
+  }
+  return result;
+}
+
+function median(xs) {
+  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (s.length === 0) return undefined;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Markdown table of the relay runs: direct, relay, ratio, aim. */
+export function relayTable(runs, scenarios) {
+  const lines = [
+    '| scenario (TCP) | RabbitMQ direct | app + relay + RabbitMQ | ratio | aim |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  const rows = [];
+  for (const scenario of scenarios) {
+    const of = (target) => runs.filter((r) => r.scenario === scenario && r.target === target);
+    const cell = (rs) => {
+      const bad = rs.find((r) => r.status !== 'OK');
+      const value = median(rs.map((r) => r.value));
+      const text = value === undefined ? (bad?.status ?? 'not run') : `${Math.round(value)} ${SCENARIOS[scenario].metric}`;
+      return { value, text: bad && value !== undefined ? `${text} ⚠ ${bad.status}` : text };
+    };
+    const direct = cell(of('rabbitmq'));
+    const relay = cell(of('relay'));
+    const ratio = direct.value && relay.value !== undefined ? relay.value / direct.value : undefined;
+    const meets = ratio === undefined ? '' : ratio >= RELAY_AIM ? ' ✅' : ' ❌';
+    rows.push({ scenario, direct: direct.value, relay: relay.value, ratio, aim: RELAY_AIM });
+    lines.push(`| ${scenario} | ${direct.text} | ${relay.text} | ${ratio === undefined ? '–' : ratio.toFixed(2)}${meets} | ≥ ${RELAY_AIM} |`);
+  }
+  return { table: lines.join('\n'), rows };
+}

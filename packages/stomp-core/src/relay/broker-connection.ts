@@ -1,0 +1,263 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { StompDecoder } from '../codec/stomp-decoder.js';
+import { HEARTBEAT_EOL, encodeFrame } from '../codec/stomp-encoder.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
+import { StompErrorCode } from '../errors/error-codes.js';
+import { StompError } from '../errors/stomp.error.js';
+import { HeartbeatTimers } from '../session/heartbeat-timers.js';
+import { negotiateHeartbeat, parseHeartbeat } from '../session/heartbeat.js';
+import type { RelayHost } from './relay-options.js';
+
+/** What a BrokerConnection reports. */
+export interface BrokerConnectionHandler {
+  /** A MESSAGE from the broker. */
+  onMessage(frame: StompFrame): void;
+  /**
+   * The broker sent ERROR (it closes the connection next). `tag`: what the request that caused it
+   * was tagged with (the client's receipt id), when the ERROR names a receipt we asked for.
+   */
+  onError(frame: StompFrame, tag: string | undefined): void;
+  /** The connection is gone, once; `error` when it was not closed by us. */
+  onClose(error: StompError | undefined): void;
+  /** Everything written was handed to the kernel again (the broker reads). */
+  onDrain?(): void;
+}
+
+export interface BrokerConnectionOptions {
+  address: RelayHost;
+  tls: boolean | TlsConnectionOptions;
+  /** CONNECT headers (login, passcode, host, ...); accept-version and heart-beat are set here. */
+  connectHeaders: StompHeaders;
+  heartbeat: [number, number];
+  connectTimeout: number;
+  maxFrameSize: number;
+}
+
+interface PendingReceipt {
+  resolve(): void;
+  reject(error: StompError): void;
+  tag: string | undefined;
+}
+
+/** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
+const HEARTBEAT_TOLERANCE = 3;
+
+export function brokerUnavailable(detail?: string): StompError {
+  return new StompError(StompErrorCode.BROKER_UNAVAILABLE, 'Broker not available', detail === undefined ? undefined : { details: detail });
+}
+
+/**
+ * A STOMP client connection to the external broker (RabbitMQ, ActiveMQ), on our own codec:
+ * CONNECT → CONNECTED, heart-beats both ways, receipts as Promises, writes coalesced per turn
+ * (cork/uncork), and the socket's backpressure visible to the relay (`writable`, pause/resume).
+ */
+export class BrokerConnection {
+  /** Negotiated with the broker (we offer 1.1 and 1.2, as Spring's relay does). */
+  version: StompVersion = '1.2';
+  /** The broker's CONNECTED headers. */
+  connected: StompHeaders | undefined;
+  readonly ready: Promise<void>;
+  private readonly socket: Socket;
+  private readonly decoder: StompDecoder;
+  private readonly heartbeats = new HeartbeatTimers();
+  private readonly receipts = new Map<string, PendingReceipt>();
+  private receiptSeq = 0;
+  private corked = false;
+  private closed = false;
+  private byUs = false;
+  /** Why we ended the connection (set by abort, reported once the socket closed). */
+  private failWith: StompError | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private settleReady!: (error?: StompError) => void;
+
+  constructor(
+    private readonly options: BrokerConnectionOptions,
+    private readonly handler: BrokerConnectionHandler,
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Nobody may await `ready` (a client that left): do not let its rejection go unhandled.
+    this.ready.catch(() => undefined);
+    this.decoder = new StompDecoder(
+      {
+        onFrame: (frame) => this.onFrame(frame),
+        onHeartbeat: () => undefined,
+        onError: (error) => this.abort(new StompError(StompErrorCode.BROKER_ERROR, `Bad frame from the broker: ${error.message}`)),
+      },
+      { limits: { maxFrameSize: options.maxFrameSize, maxHeaders: 1024, maxHeaderLength: 64 * 1024 } },
+    );
+    const { host, port } = options.address;
+    const tls = options.tls;
+    const socket = tls === false ? netConnect({ host, port }) : tlsConnect({ host, port, servername: host, ...(tls === true ? {} : tls) });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on(tls === false ? 'connect' : 'secureConnect', () => this.sendConnect());
+    socket.on('data', (chunk: Buffer) => {
+      this.heartbeats.lastReadAt = Date.now();
+      this.decoder.write(chunk);
+    });
+    socket.on('drain', () => this.handler.onDrain?.());
+    socket.on('error', (error) => this.abort(brokerUnavailable(`${host}:${port}: ${error.message}`)));
+    socket.on('close', () => this.onSocketClose());
+    this.connectTimer = setTimeout(
+      () => this.abort(brokerUnavailable(`No CONNECTED from ${host}:${port} within ${options.connectTimeout} ms`)),
+      options.connectTimeout,
+    ).unref();
+  }
+
+  get address(): RelayHost {
+    return this.options.address;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.connected !== undefined;
+  }
+
+  /** False while the socket's buffer is full: stop feeding it until onDrain. */
+  get writable(): boolean {
+    return !this.socket.writableNeedDrain;
+  }
+
+  /** Queues one frame; frames of one turn leave in one write. */
+  send(command: string, headers: StompHeaders, body?: Buffer): void {
+    if (this.closed) return;
+    this.write(encodeFrame(command, headers, body, this.version));
+  }
+
+  /**
+   * Sends a frame with a `receipt` header of ours: resolves on the broker's RECEIPT, rejects
+   * when the broker sends ERROR or the connection drops first. `tag` travels to onError.
+   */
+  request(command: string, headers: StompHeaders, body: Buffer | undefined, tag?: string): Promise<void> {
+    if (this.closed) return Promise.reject(brokerUnavailable());
+    const receipt = `relay-${++this.receiptSeq}`;
+    const done = new Promise<void>((resolve, reject) => this.receipts.set(receipt, { resolve, reject, tag }));
+    this.send(command, { ...headers, receipt }, body);
+    return done;
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** DISCONNECT, then close the socket (no receipt awaited). */
+  disconnect(): void {
+    if (this.closed) return;
+    this.byUs = true;
+    if (this.connected !== undefined) this.send('DISCONNECT', {});
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1_000).unref();
+  }
+
+  /** Drops the connection at once. */
+  destroy(): void {
+    this.byUs = true;
+    this.socket.destroy();
+  }
+
+  private write(bytes: Buffer): void {
+    this.heartbeats.lastWriteAt = Date.now();
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(bytes);
+  }
+
+  private sendConnect(): void {
+    const headers: StompHeaders = {
+      'accept-version': '1.1,1.2',
+      'heart-beat': `${this.options.heartbeat[0]},${this.options.heartbeat[1]}`,
+      ...this.options.connectHeaders,
+    };
+    this.write(encodeFrame('CONNECT', headers, undefined, '1.2'));
+  }
+
+  private onFrame(frame: StompFrame): void {
+    switch (frame.command) {
+      case 'MESSAGE':
+        this.handler.onMessage(frame);
+        return;
+      case 'RECEIPT': {
+        const id = frame.headers['receipt-id'];
+        const pending = id === undefined ? undefined : this.receipts.get(id);
+        if (pending !== undefined) {
+          this.receipts.delete(id!);
+          pending.resolve();
+        }
+        return;
+      }
+      case 'CONNECTED':
+        this.onConnected(frame);
+        return;
+      case 'ERROR': {
+        const error = new StompError(StompErrorCode.BROKER_ERROR, frame.headers.message ?? 'Broker error', {
+          details: frame.body.length > 0 ? frame.body.toString() : undefined,
+        });
+        const id = frame.headers['receipt-id'];
+        const tag = id === undefined ? undefined : this.receipts.get(id)?.tag;
+        if (this.connected === undefined) {
+          this.abort(error); // refused our CONNECT (bad login, unknown virtual host)
+          return;
+        }
+        this.handler.onError(frame, tag);
+        this.abort(error);
+        return;
+      }
+      default:
+        this.abort(new StompError(StompErrorCode.BROKER_ERROR, `Unexpected ${frame.command.slice(0, 32)} frame from the broker`));
+    }
+  }
+
+  private onConnected(frame: StompFrame): void {
+    clearTimeout(this.connectTimer);
+    this.connected = frame.headers;
+    this.version = frame.headers.version === '1.1' ? '1.1' : frame.headers.version === '1.0' ? '1.0' : '1.2';
+    this.decoder.version = this.version;
+    let broker: [number, number];
+    try {
+      broker = parseHeartbeat(frame.headers['heart-beat']);
+    } catch {
+      broker = [0, 0];
+    }
+    // negotiateHeartbeat sees it from the server's side: its sendEvery is what the broker sends.
+    const { sendEvery: brokerSends, expectEvery: brokerExpects } = negotiateHeartbeat(this.options.heartbeat, broker);
+    this.heartbeats.start(
+      brokerExpects,
+      brokerSends,
+      HEARTBEAT_TOLERANCE,
+      () => this.socket.write(HEARTBEAT_EOL),
+      (ms) => this.abort(brokerUnavailable(`No heart-beat from the broker for ${ms} ms`)),
+    );
+    this.settleReady();
+  }
+
+  /** Ends the connection because of `error` (reported to onClose, and to `ready` if still pending). */
+  private abort(error: StompError): void {
+    if (this.closed) return;
+    this.failWith = error;
+    this.socket.destroy();
+  }
+
+  private onSocketClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.connectTimer);
+    this.heartbeats.stop();
+    const error = this.byUs && this.failWith === undefined ? undefined : (this.failWith ?? brokerUnavailable('The broker closed the connection'));
+    this.settleReady(error ?? brokerUnavailable('Closed before CONNECTED'));
+    for (const pending of this.receipts.values()) pending.reject(error ?? brokerUnavailable());
+    this.receipts.clear();
+    this.handler.onClose(error);
+  }
+}

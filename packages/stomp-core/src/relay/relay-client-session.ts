@@ -1,0 +1,189 @@
+import type { AckMode, BrokerClient, BrokerMessage, Subscription } from '../broker/message-broker.js';
+import type { StompFrame, StompHeaders } from '../codec/stomp-frame.js';
+import { StompErrorCode } from '../errors/error-codes.js';
+import { StompError } from '../errors/stomp.error.js';
+import { StompLimitError } from '../errors/stomp-limit.error.js';
+import { BrokerConnection, brokerUnavailable, type BrokerConnectionHandler } from './broker-connection.js';
+import type { RelayHost, StompBrokerRelayOptions } from './relay-options.js';
+
+/** A subscription held by the external broker, as the session's encoder sees it. */
+interface RelaySubscription extends Subscription {
+  /** `/user/queue/x` when the client subscribed a user destination (MESSAGE shows it). */
+  readonly deliveredAs: string | undefined;
+}
+
+/** CONNECT headers the relay sets itself; every other header of the client's CONNECT is passed on (ActiveMQ's `client-id`). */
+const OWN_CONNECT_HEADERS = new Set(['accept-version', 'heart-beat', 'host', 'login', 'passcode']);
+/** MESSAGE headers the session writes itself (per delivery), and `receipt` (RabbitMQ copies the SEND's, which is ours); the rest reach the client untouched. */
+const DELIVERY_HEADERS = new Set(['destination', 'message-id', 'subscription', 'ack', 'content-length', 'redelivered', 'receipt']);
+/** Headers of a client frame that steer our side only (receipts are ours, transactions are the session's). */
+const LOCAL_HEADERS = new Set(['receipt', 'transaction', 'content-length']);
+
+/**
+ * One client session's own connection to the external broker (Spring's relay: one TCP
+ * connection per client). Frames pass through with their headers; MESSAGE/RECEIPT/ERROR come
+ * back to this client only; a broker ERROR or a lost connection fails this client alone.
+ * Backpressure both ways: a client that cannot take more pauses the broker socket; a broker
+ * socket that cannot take more pauses reading the client.
+ */
+export class RelayClientSession implements BrokerConnectionHandler {
+  readonly connection: BrokerConnection;
+  private readonly subscriptions = new Map<string, RelaySubscription>();
+  private brokerPaused = false;
+  private clientPaused = false;
+  private closing = false;
+  private disconnected = false;
+  private readonly maxSubscriptions: number;
+
+  constructor(
+    readonly client: BrokerClient,
+    options: StompBrokerRelayOptions,
+    address: RelayHost,
+  ) {
+    this.maxSubscriptions = options.maxSubscriptionsPerSession;
+    const headers: StompHeaders = {};
+    const given = client.connectHeaders;
+    if (given !== undefined) for (const name in given) if (!OWN_CONNECT_HEADERS.has(name) && name !== '__proto__') headers[name] = given[name]!;
+    // Spring: the client's own login/passcode are replaced by the relay's client credentials.
+    headers.login = options.clientLogin;
+    headers.passcode = options.clientPasscode;
+    if (options.virtualHost !== undefined) headers.host = options.virtualHost;
+    this.connection = new BrokerConnection(
+      {
+        address,
+        tls: options.tls,
+        connectHeaders: headers,
+        heartbeat: options.clientHeartbeat,
+        connectTimeout: options.connectTimeout,
+        maxFrameSize: options.maxFrameSize,
+      },
+      this,
+    );
+  }
+
+  subscribe(id: string, destination: string, ack: AckMode, headers: StompHeaders): void | Promise<void> {
+    if (this.subscriptions.has(id)) {
+      throw new StompError(StompErrorCode.DUPLICATE_SUBSCRIPTION, `Subscription id '${id}' is already in use`);
+    }
+    if (this.subscriptions.size >= this.maxSubscriptions) {
+      throw new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, `Too many subscriptions (limit ${this.maxSubscriptions})`);
+    }
+    const asked = headers.destination;
+    // A user destination was resolved by the session (`/user/queue/x` → `/queue/x-user<id>`).
+    const deliveredAs = asked !== undefined && asked !== destination ? asked : undefined;
+    this.subscriptions.set(id, { id, destination, ack, headers, client: this.client, deliveredAs });
+    const out = passThrough(headers);
+    out.destination = destination;
+    out.id = id;
+    out.ack = ack;
+    return this.forward('SUBSCRIBE', out, undefined, headers.receipt);
+  }
+
+  unsubscribe(id: string, headers: StompHeaders | undefined): void | Promise<void> {
+    if (!this.subscriptions.delete(id)) {
+      throw new StompError(StompErrorCode.UNKNOWN_SUBSCRIPTION, `No subscription with id '${id}'`);
+    }
+    // RabbitMQ: `durable`/`auto-delete` on UNSUBSCRIBE remove a durable subscription's queue.
+    const out = headers === undefined ? {} : passThrough(headers);
+    out.id = id;
+    delete out.destination;
+    return this.forward('UNSUBSCRIBE', out, undefined, headers?.receipt);
+  }
+
+  send(message: BrokerMessage, headers: StompHeaders | undefined): void | Promise<void> {
+    // message.headers: everything of the SEND but its control headers (persistent, x-*, content-type).
+    const out: StompHeaders = { destination: message.destination, ...message.headers };
+    return this.forward('SEND', out, message.body, headers?.receipt);
+  }
+
+  /** ACK/NACK: `messageId` is what the client was given as `ack` (the broker's ack id). */
+  ack(command: 'ACK' | 'NACK', messageId: string, headers: StompHeaders | undefined): void | Promise<void> {
+    const out = headers === undefined ? {} : passThrough(headers);
+    delete out['message-id'];
+    // STOMP 1.2 names the delivery by `id`; 1.1 by `message-id` (+ `subscription`, passed on).
+    if (this.connection.version === '1.2') out.id = messageId;
+    else {
+      delete out.id;
+      out['message-id'] = messageId;
+    }
+    return this.forward(command, out, undefined, headers?.receipt);
+  }
+
+  /** The client's DISCONNECT with a receipt: forwarded, resolved by the broker's RECEIPT (or its going away). */
+  disconnect(): Promise<void> {
+    this.closing = true; // the broker closes after the RECEIPT: not a failure
+    this.disconnected = true;
+    return this.connection.request('DISCONNECT', {}, undefined).catch(() => undefined);
+  }
+
+  /** The client left: DISCONNECT from the broker (its un-acked messages go back to their queues there). */
+  close(): void {
+    this.closing = true;
+    // After a confirmed DISCONNECT there is nothing left to say to the broker.
+    if (this.disconnected) this.connection.destroy();
+    else this.connection.disconnect();
+  }
+
+  // ---- from the broker ----------------------------------------------------------------------
+
+  onMessage(frame: StompFrame): void {
+    const h = frame.headers;
+    const subscription = h.subscription === undefined ? undefined : this.subscriptions.get(h.subscription);
+    if (subscription === undefined) return; // unsubscribed while it was on its way
+    const headers: StompHeaders = {};
+    for (const name in h) if (!DELIVERY_HEADERS.has(name) && name !== '__proto__') headers[name] = h[name]!;
+    const message: BrokerMessage = { destination: h.destination ?? subscription.destination, headers, body: frame.body };
+    if (subscription.deliveredAs !== undefined) message.deliveredAs = subscription.deliveredAs;
+    // The client acks with what it got as message-id/ack (any version): the broker's ack id.
+    const brokerId = h['message-id'] ?? '';
+    const messageId = subscription.ack === 'auto' ? brokerId : (h.ack ?? brokerId);
+    this.client.deliver({ subscription, message, messageId, redelivered: h.redelivered === 'true' });
+    if (!this.brokerPaused && this.client.whenWritable?.(this.resumeBroker) === false) {
+      this.brokerPaused = true;
+      this.connection.pause();
+    }
+  }
+
+  onError(frame: StompFrame, tag: string | undefined): void {
+    if (this.closing) return;
+    this.closing = true;
+    const details = frame.body.length > 0 ? frame.body.toString() : undefined;
+    const error = new StompError(StompErrorCode.BROKER_ERROR, frame.headers.message ?? 'Broker error', { details });
+    this.client.fail?.(error, tag);
+  }
+
+  onClose(error: StompError | undefined): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.client.fail?.(error ?? brokerUnavailable('The broker closed the connection'));
+  }
+
+  onDrain(): void {
+    if (!this.clientPaused) return;
+    this.clientPaused = false;
+    this.client.resumeReading?.();
+  }
+
+  private readonly resumeBroker = (): void => {
+    this.brokerPaused = false;
+    this.connection.resume();
+  };
+
+  private forward(command: string, headers: StompHeaders, body: Buffer | undefined, receipt: string | undefined): void | Promise<void> {
+    let pending: Promise<void> | undefined;
+    if (receipt !== undefined) pending = this.connection.request(command, headers, body, receipt);
+    else this.connection.send(command, headers, body);
+    if (!this.clientPaused && !this.connection.writable) {
+      this.clientPaused = true;
+      this.client.pauseReading?.();
+    }
+    return pending;
+  }
+}
+
+/** A client frame's headers minus what only our side acts on. */
+function passThrough(headers: StompHeaders): StompHeaders {
+  const out: StompHeaders = {};
+  for (const name in headers) if (!LOCAL_HEADERS.has(name) && name !== '__proto__') out[name] = headers[name]!;
+  return out;
+}

@@ -280,7 +280,8 @@ export class StompSession implements BrokerClient {
     if (delivery.subscription.ack !== 'client-individual') return;
     queueMicrotask(() => {
       try {
-        if (this.state === SessionState.Connected) this.host.broker.ack(this, delivery.messageId);
+        // A relay may answer with a Promise: its failure means the same as a throw here.
+        if (this.state === SessionState.Connected) this.host.broker.ack(this, delivery.messageId)?.catch(ignore);
       } catch {
         // Gone meanwhile (unsubscribed, closed): the broker already took it back.
       }
@@ -436,3 +437,5 @@ export class StompSession implements BrokerClient {
     this.heartbeats.stop();
   }
 }
+
+function ignore(): void {}

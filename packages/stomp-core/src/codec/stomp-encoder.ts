@@ -116,9 +116,43 @@ export function messageIdLine(message: BrokerMessage & { id: string }): Buffer {
  * `redelivered:true` when the message came back.
  */
 export function deliveryLines(messageId: string, ack: string | undefined, redelivered: boolean, version: StompVersion): Buffer {
+  // Broker-made ids (digits) need no escaping and are ASCII: bytes written straight into one
+  // buffer, without a template string and its UTF-8 encode (one of these per acked delivery).
+  if (!redelivered && (ack === undefined || ack === messageId) && isPlainAscii(messageId)) {
+    return plainDeliveryLines(messageId, ack !== undefined);
+  }
   const flavour = versionFlavour(version);
   let lines = `message-id:${escapeHeader(messageId, false, flavour)}\n`;
   if (ack !== undefined) lines += `ack:${escapeHeader(ack, false, flavour)}\n`;
   if (redelivered) lines += 'redelivered:true\n';
   return Buffer.from(lines);
+}
+
+const MESSAGE_ID = Buffer.from('message-id:');
+const ACK = Buffer.from('ack:');
+
+/** Printable ASCII without ':' and '\\': reads the same in every escaping flavour. */
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x3a || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** `message-id:<id>\n` and, when `withAck`, `ack:<id>\n`, for an id isPlainAscii() accepted. */
+function plainDeliveryLines(id: string, withAck: boolean): Buffer {
+  const n = id.length;
+  const out = Buffer.allocUnsafe(MESSAGE_ID.length + n + 1 + (withAck ? ACK.length + n + 1 : 0));
+  // Byte loops: for a dozen bytes they cost less than Buffer#copy's native call.
+  let o = 0;
+  for (let i = 0; i < MESSAGE_ID.length; i++) out[o++] = MESSAGE_ID[i]!;
+  for (let i = 0; i < n; i++) out[o++] = id.charCodeAt(i);
+  out[o++] = 10;
+  if (withAck) {
+    for (let i = 0; i < ACK.length; i++) out[o++] = ACK[i]!;
+    for (let i = 0; i < n; i++) out[o++] = id.charCodeAt(i);
+    out[o] = 10;
+  }
+  return out;
 }

@@ -71,12 +71,36 @@ export function messageTail(message: BrokerMessage, version: StompVersion): Buff
   if (cached !== undefined) return cached;
   const body = message.body;
   // A user-destination message shows what the client subscribed to (`/user/queue/x`).
-  const head =
-    `destination:${escapeHeader(message.deliveredAs ?? message.destination, false, flavour)}\n` +
-    `${headerLines(message.headers, flavour, true)}content-length:${body.length}\n\n`;
-  const tail = assemble(head, body, body.length);
+  const destination = destinationLine(message.deliveredAs ?? message.destination, flavour);
+  const headers = headerLines(message.headers, flavour, true);
+  const headersLength = headers.length === 0 ? 0 : Buffer.byteLength(headers);
+  const length = `content-length:${body.length}\n\n`; // ASCII
+  const tail = Buffer.allocUnsafe(destination.length + headersLength + length.length + body.length + 1);
+  tail.set(destination, 0);
+  let o = destination.length;
+  if (headersLength > 0) o += tail.write(headers, o, 'utf8');
+  for (let i = 0; i < length.length; i++) tail[o++] = length.charCodeAt(i);
+  tail.set(body, o);
+  tail[o + body.length] = 0;
   cache[flavour] = tail;
   return tail;
+}
+
+// The last `destination` line encoded: consecutive messages mostly go to the same destination
+// (the decoder hands out the same string for a repeated one), so its escaping and UTF-8 encoding
+// are done once, not per message.
+let lastDestination: string | undefined;
+let lastDestinationFlavour: EscapeFlavour = 2;
+let lastDestinationLine: Buffer = Buffer.alloc(0);
+
+/** `destination:<escaped>\n` as bytes (never written into: shared by consecutive calls). */
+function destinationLine(destination: string, flavour: EscapeFlavour): Buffer {
+  if (destination !== lastDestination || flavour !== lastDestinationFlavour) {
+    lastDestinationLine = Buffer.from(`destination:${escapeHeader(destination, false, flavour)}\n`);
+    lastDestination = destination;
+    lastDestinationFlavour = flavour;
+  }
+  return lastDestinationLine;
 }
 
 /**

@@ -149,3 +149,21 @@ describe('deliveryLines', () => {
     expect(deliveryLines('é', 'é', false, '1.2').toString('utf8')).toBe('message-id:é\nack:é\n');
   });
 });
+
+describe('messageTail: consecutive messages', () => {
+  // The destination line of the previous message is reused: it must never leak into the next one.
+  it('writes each message its own destination, per version, with user headers between', () => {
+    const tail = (destination: string, version: '1.0' | '1.1' | '1.2', headers: Record<string, string> = {}, deliveredAs?: string) => {
+      const m: BrokerMessage = { destination, headers, body: Buffer.from('b') };
+      if (deliveredAs !== undefined) m.deliveredAs = deliveredAs;
+      return text(messageTail(m, version));
+    };
+    expect(tail('/queue/a:b', '1.2')).toBe('destination:/queue/a\\cb\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.2')).toBe('destination:/queue/a\\cb\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.0')).toBe('destination:/queue/a:b\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.1', { 'x-k': 'v:1' })).toBe('destination:/queue/a\\cb\nx-k:v\\c1\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c', '1.1')).toBe('destination:/queue/c\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c-user1', '1.2', {}, '/user/queue/c')).toBe('destination:/user/queue/c\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c', '1.2', { é: 'ü' })).toBe(Buffer.from('destination:/queue/c\né:ü\ncontent-length:1\n\nb\0').toString('latin1'));
+  });
+});

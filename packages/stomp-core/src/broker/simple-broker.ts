@@ -144,11 +144,11 @@ export class SimpleBroker implements MessageBroker {
     }
     owner.subscriptions.delete(id);
     this.deactivate(subscription);
-    const returned = [...subscription.pending.values()];
+    const returned = subscription.pending.toArray();
+    for (const delivery of returned) owner.pending.delete(delivery.messageId);
+    subscription.pending.clear();
     if (subscription.inFlight !== undefined) returned.push(subscription.inFlight);
     subscription.inFlight = undefined;
-    for (const delivery of subscription.pending.values()) owner.pending.delete(delivery.messageId);
-    subscription.pending.clear();
     const queue = subscription.queue;
     if (queue === undefined) return; // topic: unacknowledged messages are simply forgotten
     this.queues.giveBack(queue, returned);
@@ -183,10 +183,9 @@ export class SimpleBroker implements MessageBroker {
     const queue = subscription.queue;
     if (subscription.ack === 'client') {
       // STOMP 1.2: `client` acks are cumulative (this message and every earlier one of the subscription).
-      for (const acked of subscription.pending.values()) {
+      for (const acked of subscription.pending.upTo(delivery)) {
         untrackDelivery(acked);
         if (queue !== undefined) queue.unacked--;
-        if (acked === delivery) break;
       }
     } else {
       untrackDelivery(delivery);
@@ -201,11 +200,7 @@ export class SimpleBroker implements MessageBroker {
     let nacked: BrokerDelivery[];
     if (subscription.ack === 'client') {
       // Cumulative like ACK: this message and every earlier unacknowledged one, in delivery order.
-      nacked = [];
-      for (const each of subscription.pending.values()) {
-        nacked.push(each);
-        if (each === delivery) break;
-      }
+      nacked = subscription.pending.upTo(delivery);
     } else {
       nacked = [delivery];
     }

@@ -4,6 +4,7 @@ import { frameTooLarge, invalidEscape, lineTooLong, malformed, parseContentLengt
 import { GrowableBuffer } from './growable-buffer.js';
 import { createHeaderMap } from './header-map.js';
 import { escapeFlavour, unescapeHeader, type EscapeFlavour } from './header-escaping.js';
+import { knownCommand, knownHeaderName, shortAscii } from './known-strings.js';
 import type { StompFrame, StompHeaders, StompVersion } from './stomp-frame.js';
 
 export interface StompDecoderHandler {
@@ -21,6 +22,9 @@ export interface StompDecoderOptions {
 const LF = 10;
 const CR = 13;
 const NUL = 0;
+const COLON = 58;
+/** Line bytes readLine() scans in JS before it asks the native indexOf. */
+const SHORT_LINE = 64;
 
 // Parser states (plain integers: the switch in write() stays a jump table).
 const IDLE = 0; // between frames: EOLs are heart-beats
@@ -72,6 +76,10 @@ export class StompDecoder {
   private fixedBody: Buffer | undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
+  // Last `destination` decoded: its raw bytes, its text, and the flavour it was unescaped in.
+  private destinationRaw: Buffer | undefined;
+  private destinationText = '';
+  private destinationFlavour: EscapeFlavour = 2;
 
   constructor(handler: StompDecoderHandler, options?: StompDecoderOptions) {
     this.handler = handler;
@@ -161,10 +169,25 @@ export class StompDecoder {
   /** Consumes one line (or the rest of the chunk when its EOL is not there yet). */
   private readLine(pos: number, end: number): number {
     const chunk = this.chunk;
-    const lf = chunk.indexOf(LF, pos);
-    const nul = this.nextNul(pos);
-    // A NUL ends a frame: inside the command or header lines the frame was cut short.
-    if (nul !== -1 && (lf === -1 || nul < lf)) return this.failAt(malformed('NUL inside the command or header lines'));
+    // Most lines are short: scanning their bytes here for the EOL (and a NUL, which would end the
+    // frame inside its head) costs less than native indexOf calls; long lines go native.
+    let lf = -1;
+    let i = pos;
+    const scanEnd = Math.min(end, pos + SHORT_LINE);
+    for (; i < scanEnd; i++) {
+      const b = chunk[i];
+      if (b === LF) {
+        lf = i;
+        break;
+      }
+      if (b === NUL) return this.failAt(malformed('NUL inside the command or header lines'));
+    }
+    if (lf === -1 && i < end) {
+      lf = chunk.indexOf(LF, i);
+      const nul = this.nextNul(i);
+      // A NUL ends a frame: inside the command or header lines the frame was cut short.
+      if (nul !== -1 && (lf === -1 || nul < lf)) return this.failAt(malformed('NUL inside the command or header lines'));
+    }
     const held = this.line.length;
     if (lf === -1) {
       // No EOL yet: check the limits before holding the bytes (a trailing CR may be the EOL's).
@@ -200,7 +223,7 @@ export class StompDecoder {
   private onLine(buf: Buffer, s: number, e: number): boolean {
     if (this.state === COMMAND) {
       // STOMP: the command is never escaped; judging its name is the session's job.
-      this.command = buf.toString('utf8', s, e);
+      this.command = knownCommand(buf, s, e) ?? buf.toString('utf8', s, e);
       this.flavour = escapeFlavour(this.command, this.version);
       this.headers = createHeaderMap();
       this.headerCount = 0;
@@ -212,22 +235,27 @@ export class StompDecoder {
     if (++this.headerCount > this.maxHeaders) {
       return this.fail(tooManyHeaders(this.maxHeaders));
     }
-    // One UTF-8 decode per line; ':' is ASCII, so the string's first ':' is the line's first colon byte.
-    const text = buf.toString('utf8', s, e);
-    // Split at the FIRST colon: values may contain raw ':' (1.0, and lenient 1.1 peers).
-    const colon = text.indexOf(':');
-    if (colon === -1) return this.fail(malformed('Header line without ":"'));
-    if (colon === 0) return this.fail(malformed('Header line with an empty name'));
-    let name = text.slice(0, colon);
-    let value = text.slice(colon + 1);
-    const flavour = this.flavour;
-    if (flavour !== 0) {
-      // Fast path inside unescapeHeader: a text without backslash comes back as is.
-      const n = unescapeHeader(name, flavour);
-      const v = unescapeHeader(value, flavour);
-      if (n === undefined || v === undefined) return this.fail(invalidEscape(name, value, n === undefined, flavour));
+    // Split at the FIRST colon: values may contain raw ':' (1.0, and lenient 1.1 peers). ':' is
+    // ASCII and never part of a UTF-8 sequence, so splitting the bytes equals splitting the text.
+    let colon = s;
+    while (colon < e && buf[colon] !== COLON) colon++;
+    if (colon === e) return this.fail(malformed('Header line without ":"'));
+    if (colon === s) return this.fail(malformed('Header line with an empty name'));
+    // Fast path: a known name is a constant, a short ASCII value without backslash is final as
+    // built; both read the same in every escaping flavour. Everything else: decode, unescape.
+    let name = knownHeaderName(buf, s, colon);
+    let value = name === 'destination' ? this.destinationValue(buf, colon + 1, e) : shortAscii(buf, colon + 1, e);
+    if (name === undefined || value === undefined) {
+      const rawName = name ?? buf.toString('utf8', s, colon);
+      const rawValue = value ?? buf.toString('utf8', colon + 1, e);
+      const flavour = this.flavour;
+      // Inside unescapeHeader, a text without backslash comes back as is.
+      const n = name ?? unescapeHeader(rawName, flavour);
+      const v = value ?? unescapeHeader(rawValue, flavour);
+      if (n === undefined || v === undefined) return this.fail(invalidEscape(rawName, rawValue, n === undefined, flavour));
       name = n;
       value = v;
+      if (name === 'destination') this.rememberDestination(buf, colon + 1, e, value);
     }
     const headers = this.headers!;
     // STOMP 1.2: repeated headers, only the first occurrence counts.
@@ -239,6 +267,25 @@ export class StompDecoder {
       this.contentLength = length;
     }
     return true;
+  }
+
+  /**
+   * The `destination` value of buf[s, e) when it is byte for byte the previous one decoded in the
+   * same escaping flavour (a producer sends to the same few destinations): the same string again,
+   * no decoding, and the broker's lookups by destination find its hash already computed.
+   */
+  private destinationValue(buf: Buffer, s: number, e: number): string | undefined {
+    const raw = this.destinationRaw;
+    if (raw === undefined || raw.length !== e - s || this.destinationFlavour !== this.flavour) return shortAscii(buf, s, e);
+    for (let i = 0; i < raw.length; i++) if (raw[i] !== buf[s + i]) return shortAscii(buf, s, e);
+    return this.destinationText;
+  }
+
+  private rememberDestination(buf: Buffer, s: number, e: number, value: string): void {
+    // A copy: the chunk is the transport's, and the cache must not keep it alive. Bounded by maxHeaderLength.
+    this.destinationRaw = Buffer.from(buf.subarray(s, e));
+    this.destinationText = value;
+    this.destinationFlavour = this.flavour;
   }
 
   // ---- body --------------------------------------------------------------------------------

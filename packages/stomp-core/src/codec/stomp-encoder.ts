@@ -71,12 +71,36 @@ export function messageTail(message: BrokerMessage, version: StompVersion): Buff
   if (cached !== undefined) return cached;
   const body = message.body;
   // A user-destination message shows what the client subscribed to (`/user/queue/x`).
-  const head =
-    `destination:${escapeHeader(message.deliveredAs ?? message.destination, false, flavour)}\n` +
-    `${headerLines(message.headers, flavour, true)}content-length:${body.length}\n\n`;
-  const tail = assemble(head, body, body.length);
+  const destination = destinationLine(message.deliveredAs ?? message.destination, flavour);
+  const headers = headerLines(message.headers, flavour, true);
+  const headersLength = headers.length === 0 ? 0 : Buffer.byteLength(headers);
+  const length = `content-length:${body.length}\n\n`; // ASCII
+  const tail = Buffer.allocUnsafe(destination.length + headersLength + length.length + body.length + 1);
+  tail.set(destination, 0);
+  let o = destination.length;
+  if (headersLength > 0) o += tail.write(headers, o, 'utf8');
+  for (let i = 0; i < length.length; i++) tail[o++] = length.charCodeAt(i);
+  tail.set(body, o);
+  tail[o + body.length] = 0;
   cache[flavour] = tail;
   return tail;
+}
+
+// The last `destination` line encoded: consecutive messages mostly go to the same destination
+// (the decoder hands out the same string for a repeated one), so its escaping and UTF-8 encoding
+// are done once, not per message.
+let lastDestination: string | undefined;
+let lastDestinationFlavour: EscapeFlavour = 2;
+let lastDestinationLine: Buffer = Buffer.alloc(0);
+
+/** `destination:<escaped>\n` as bytes (never written into: shared by consecutive calls). */
+function destinationLine(destination: string, flavour: EscapeFlavour): Buffer {
+  if (destination !== lastDestination || flavour !== lastDestinationFlavour) {
+    lastDestinationLine = Buffer.from(`destination:${escapeHeader(destination, false, flavour)}\n`);
+    lastDestination = destination;
+    lastDestinationFlavour = flavour;
+  }
+  return lastDestinationLine;
 }
 
 /**
@@ -116,9 +140,43 @@ export function messageIdLine(message: BrokerMessage & { id: string }): Buffer {
  * `redelivered:true` when the message came back.
  */
 export function deliveryLines(messageId: string, ack: string | undefined, redelivered: boolean, version: StompVersion): Buffer {
+  // Broker-made ids (digits) need no escaping and are ASCII: bytes written straight into one
+  // buffer, without a template string and its UTF-8 encode (one of these per acked delivery).
+  if (!redelivered && (ack === undefined || ack === messageId) && isPlainAscii(messageId)) {
+    return plainDeliveryLines(messageId, ack !== undefined);
+  }
   const flavour = versionFlavour(version);
   let lines = `message-id:${escapeHeader(messageId, false, flavour)}\n`;
   if (ack !== undefined) lines += `ack:${escapeHeader(ack, false, flavour)}\n`;
   if (redelivered) lines += 'redelivered:true\n';
   return Buffer.from(lines);
+}
+
+const MESSAGE_ID = Buffer.from('message-id:');
+const ACK = Buffer.from('ack:');
+
+/** Printable ASCII without ':' and '\\': reads the same in every escaping flavour. */
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x3a || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** `message-id:<id>\n` and, when `withAck`, `ack:<id>\n`, for an id isPlainAscii() accepted. */
+function plainDeliveryLines(id: string, withAck: boolean): Buffer {
+  const n = id.length;
+  const out = Buffer.allocUnsafe(MESSAGE_ID.length + n + 1 + (withAck ? ACK.length + n + 1 : 0));
+  // Byte loops: for a dozen bytes they cost less than Buffer#copy's native call.
+  let o = 0;
+  for (let i = 0; i < MESSAGE_ID.length; i++) out[o++] = MESSAGE_ID[i]!;
+  for (let i = 0; i < n; i++) out[o++] = id.charCodeAt(i);
+  out[o++] = 10;
+  if (withAck) {
+    for (let i = 0; i < ACK.length; i++) out[o++] = ACK[i]!;
+    for (let i = 0; i < n; i++) out[o++] = id.charCodeAt(i);
+    out[o] = 10;
+  }
+  return out;
 }

@@ -25,6 +25,8 @@ function headerArb(version: StompVersion | 'raw') {
   const name = fc.oneof(
     textArb((c) => raw && (c === ':' || c === '\r' || c === '\n'), 1),
     fc.constantFrom('__proto__', 'constructor', 'toString', 'destination', 'content-type'),
+    // Names the decoder matches as constants, and near misses of them.
+    fc.constantFrom('id', 'ack', 'message-id', 'subscription', 'receipt', 'transaction', 'Id', 'i', 'ids', 'destinatio', 'message-idx'),
   );
   // 1.1 writes CR raw; a value-final CR would read as the CR of a CRLF EOL.
   const value = textArb((c) => raw && (c === '\r' || c === '\n')).filter((v) => version !== '1.1' || !v.endsWith('\r'));

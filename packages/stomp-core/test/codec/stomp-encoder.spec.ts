@@ -1,5 +1,5 @@
 import type { BrokerMessage } from '../../src/broker/message-broker.js';
-import { HEARTBEAT_EOL, encodeFrame, messageHead, messageTail } from '../../src/codec/stomp-encoder.js';
+import { HEARTBEAT_EOL, deliveryLines, encodeFrame, messageHead, messageTail } from '../../src/codec/stomp-encoder.js';
 import { decodeChunks } from './decoder-harness.js';
 
 const text = (buffer: Buffer) => buffer.toString('latin1');
@@ -126,5 +126,44 @@ describe('messageHead + messageTail', () => {
       'content-length': '5',
     });
     expect(frame.body.toString()).toBe('hello');
+  });
+});
+
+describe('deliveryLines', () => {
+  // Broker ids take a byte-loop shortcut; everything else the general, escaping path.
+  it.each([
+    ['1', '1', false, '1.2', 'message-id:1\nack:1\n'],
+    ['123456789', undefined, false, '1.2', 'message-id:123456789\n'],
+    ['m-7.x_y', 'm-7.x_y', false, '1.0', 'message-id:m-7.x_y\nack:m-7.x_y\n'],
+    ['7', '7', true, '1.2', 'message-id:7\nack:7\nredelivered:true\n'],
+    ['7', '8', false, '1.2', 'message-id:7\nack:8\n'],
+    ['a:b', 'a:b', false, '1.2', 'message-id:a\\cb\nack:a\\cb\n'],
+    ['a\\b', 'a\\b', false, '1.1', 'message-id:a\\\\b\nack:a\\\\b\n'],
+    ['a\rb', 'a\rb', false, '1.2', 'message-id:a\\rb\nack:a\\rb\n'],
+    ['a b', undefined, false, '1.2', 'message-id:a b\n'],
+  ] as const)('id %j, ack %j, redelivered %j, STOMP %s', (id, ack, redelivered, version, expected) => {
+    expect(text(deliveryLines(id, ack, redelivered, version))).toBe(expected);
+  });
+
+  it('writes non-ASCII ids as UTF-8', () => {
+    expect(deliveryLines('é', 'é', false, '1.2').toString('utf8')).toBe('message-id:é\nack:é\n');
+  });
+});
+
+describe('messageTail: consecutive messages', () => {
+  // The destination line of the previous message is reused: it must never leak into the next one.
+  it('writes each message its own destination, per version, with user headers between', () => {
+    const tail = (destination: string, version: '1.0' | '1.1' | '1.2', headers: Record<string, string> = {}, deliveredAs?: string) => {
+      const m: BrokerMessage = { destination, headers, body: Buffer.from('b') };
+      if (deliveredAs !== undefined) m.deliveredAs = deliveredAs;
+      return text(messageTail(m, version));
+    };
+    expect(tail('/queue/a:b', '1.2')).toBe('destination:/queue/a\\cb\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.2')).toBe('destination:/queue/a\\cb\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.0')).toBe('destination:/queue/a:b\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/a:b', '1.1', { 'x-k': 'v:1' })).toBe('destination:/queue/a\\cb\nx-k:v\\c1\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c', '1.1')).toBe('destination:/queue/c\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c-user1', '1.2', {}, '/user/queue/c')).toBe('destination:/user/queue/c\ncontent-length:1\n\nb\0');
+    expect(tail('/queue/c', '1.2', { é: 'ü' })).toBe(Buffer.from('destination:/queue/c\né:ü\ncontent-length:1\n\nb\0').toString('latin1'));
   });
 });

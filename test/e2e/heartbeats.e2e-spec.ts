@@ -9,6 +9,9 @@ import { delay } from '../support/wait.js';
 useCleanup();
 
 const BEAT = 100;
+// The "stays connected" tests prove the absence of a timeout: at 100 ms a busy machine's event-loop
+// stall alone can exceed the tolerance, so they beat slower (a stall must then pass 800 ms).
+const SLOW_BEAT = 400;
 
 describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
   let ts: TestServer;
@@ -56,11 +59,13 @@ describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
   });
 
   it('a client that keeps beating stays connected', async () => {
-    const raw = await RawClient.open(ts, transport);
-    await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},0` });
-    const timer = setInterval(() => raw.write('\n'), BEAT / 2);
+    const slow = await startServer({ heartbeat: [SLOW_BEAT, SLOW_BEAT], heartbeatTolerance: 2 });
+    const raw = await RawClient.open(slow, transport);
+    await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${SLOW_BEAT},0` });
+    const timer = setInterval(() => raw.write('\n'), SLOW_BEAT / 2);
     try {
-      await delay(8 * BEAT);
+      // Five intervals: the silent-client check (tolerance 2) would have closed it twice over.
+      await delay(5 * SLOW_BEAT);
       expect(raw.isClosed).toBe(false);
       await raw.sync();
     } finally {
@@ -85,11 +90,12 @@ describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
     expect(raw.parser.eols).toHaveLength(0);
   });
 
-  it('stompjs with heart-beats 100,100 is not dropped by either side', async () => {
-    const client = await connectClient(ts, transport, { heartbeat: [BEAT, BEAT] });
+  it('stompjs with heart-beats 400,400 is not dropped by either side', async () => {
+    const slow = await startServer({ heartbeat: [SLOW_BEAT, SLOW_BEAT], heartbeatTolerance: 2 });
+    const client = await connectClient(slow, transport, { heartbeat: [SLOW_BEAT, SLOW_BEAT] });
     let lost = 0;
     client.client.onHeartbeatLost = () => lost++;
-    await delay(12 * BEAT);
+    await delay(6 * SLOW_BEAT);
     expect(lost).toBe(0);
     expect(client.isClosed).toBe(false);
     await client.sync();

@@ -26,7 +26,6 @@ export const subscribeHandler: CommandHandler = {
       const pending = broker.subscribe(session, id, target, ack as AckMode, frame.headers);
       subscribed(session, id, destination, frame);
       return pending; // a relay waiting for the external broker's RECEIPT
-
     }
     if (application?.handles(destination)) {
       session.applicationSubscriptions.add(id);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { parseArgs, usage } from './lib/args.mjs';
-import { killAll, runLoad, startServer, stopProcess } from './lib/processes.mjs';
+import { killAll, runLoad, startServer, stopServerOf } from './lib/processes.mjs';
 import { buildRows, markdownTable } from './lib/report.mjs';
 import { SCENARIO_NAMES } from './lib/scenarios.mjs';
 import { brokerAnswers, relayTable, runRelayOne } from './lib/relay-run.mjs';
@@ -157,13 +157,7 @@ async function runOne(scenario, transport, target) {
   ];
   const timeoutMs = (scenario === 'connections' ? 130 : opts.warmup + opts.duration + 45) * 1000;
   const result = await runLoad(join(HERE, 'load.mjs'), args, { cpus: loadCpus, timeoutMs });
-  const crashed = child.exitCode !== null || child.signalCode !== null;
-  await stopProcess(child);
-  if (crashed) {
-    result.status = 'SERVER-CRASHED';
-    result.error = `server exited during the run: ${child.stderrText.trim().slice(-500)}`;
-  }
-  return result;
+  return stopServerOf(result, child);
 }
 
 function describe(r) {

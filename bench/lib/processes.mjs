@@ -100,3 +100,14 @@ export function runLoad(script, args, { cpus, timeoutMs }) {
     });
   });
 }
+
+/** Stops the server of a run; a server that had exited by itself during the run marks the result. */
+export async function stopServerOf(result, child) {
+  const crashed = child.exitCode !== null || child.signalCode !== null;
+  await stopProcess(child);
+  if (crashed) {
+    result.status = 'SERVER-CRASHED';
+    result.error = `server exited during the run: ${child.stderrText.trim().slice(-500)}`;
+  }
+  return result;
+}

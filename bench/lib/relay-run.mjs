@@ -5,7 +5,7 @@
 // the machine alike in both runs.
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { runLoad, startServer, stopProcess } from './processes.mjs';
+import { runLoad, startServer, stopServerOf } from './processes.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 export const RELAY_AIM = 0.75;
@@ -62,15 +62,7 @@ export async function runRelayOne(loadScript, relayScript, scenario, target, opt
   const args = ['--url', url, '--scenario', scenario, '--duration', String(opts.duration), '--warmup', String(opts.warmup), '--window', String(opts.window)];
   if (pid !== undefined) args.push('--pid', String(pid));
   const result = await runLoad(loadScript, args, { timeoutMs: (opts.warmup + opts.duration + 45) * 1000 });
-  if (child) {
-    const crashed = child.exitCode !== null || child.signalCode !== null;
-    await stopProcess(child);
-    if (crashed) {
-      result.status = 'SERVER-CRASHED';
-      result.error = `server exited during the run: ${child.stderrText.trim().slice(-500)}`;
-    }
-  }
-  return result;
+  return child ? stopServerOf(result, child) : result;
 }
 
 function median(xs) {

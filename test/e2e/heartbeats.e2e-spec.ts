@@ -71,6 +71,29 @@ describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
     }
   });
 
+  it('a stall of the process longer than the tolerance does not close a client whose beat arrived during it', async () => {
+    const raw = await RawClient.open(ts, transport);
+    await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},0` });
+    // The beat reaches the server's socket, then the whole process (server included) blocks for
+    // three times the 200 ms limit: the silence check runs before the beat is read.
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        raw.write('\n');
+        const until = Date.now() + 6 * BEAT;
+        while (Date.now() < until);
+        resolve();
+      }, BEAT / 2),
+    );
+    const timer = setInterval(() => raw.write('\n'), BEAT / 2);
+    try {
+      await delay(3 * BEAT);
+      expect(raw.isClosed).toBe(false);
+      await raw.sync();
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
   it('heart-beat 0,0: no EOLs and no timeout', async () => {
     const raw = await RawClient.open(ts, transport);
     await raw.connect({ 'accept-version': '1.2', 'heart-beat': '0,0' });

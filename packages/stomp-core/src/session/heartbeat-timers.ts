@@ -8,6 +8,7 @@ export class HeartbeatTimers {
   lastWriteAt = Date.now();
   private sendTimer: NodeJS.Timeout | undefined;
   private readTimer: NodeJS.Timeout | undefined;
+  private recheck: NodeJS.Immediate | undefined;
 
   /**
    * `beat` writes one EOL; `silent(ms)` is called when the peer was silent for `expectEvery ×
@@ -30,7 +31,14 @@ export class HeartbeatTimers {
     if (expectEvery > 0) {
       const limit = expectEvery * tolerance;
       this.readTimer = setInterval(() => {
-        if (Date.now() - this.lastReadAt > limit) silent(limit);
+        if (Date.now() - this.lastReadAt <= limit || this.recheck !== undefined) return;
+        // Timers run before the event loop polls for I/O: after a stall of the process (GC, a long
+        // synchronous handler), bytes the peer sent in time are still unread here. Decide only
+        // after the next poll has read them (setImmediate runs after it).
+        this.recheck = setImmediate(() => {
+          this.recheck = undefined;
+          if (Date.now() - this.lastReadAt > limit) silent(limit);
+        });
       }, expectEvery).unref();
     }
   }
@@ -38,5 +46,7 @@ export class HeartbeatTimers {
   stop(): void {
     clearInterval(this.sendTimer);
     clearInterval(this.readTimer);
+    clearImmediate(this.recheck);
+    this.recheck = undefined;
   }
 }

@@ -82,7 +82,7 @@ def post(conn, room, text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=61614)
+    parser.add_argument('--port', type=int, default=61613, help='the port the chat printed (61613 unless taken)')
     parser.add_argument('--name', default='py', help='your name (the CONNECT login header)')
     parser.add_argument('--room', default='general')
     parser.add_argument('--say', action='append', default=[], help='post this once connected (repeatable)')

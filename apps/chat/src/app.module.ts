@@ -9,7 +9,7 @@ import { ChatModule } from './chat/chat.module.js';
 export const CHAT_WS_PATH = '/ws';
 
 export interface ChatModuleOptions {
-  /** STOMP TCP port; 0 picks a free one. Default 61614 (61613 is RabbitMQ's STOMP port). */
+  /** STOMP TCP port; 0 picks a free one. Default 61613, STOMP's standard port. */
   tcpPort?: number;
   /** Interface of the TCP listener. Default '127.0.0.1'. */
   tcpHost?: string;
@@ -25,7 +25,7 @@ export class AppModule {
       imports: [
         StompModule.forRoot({
           endpoint: { path: CHAT_WS_PATH },
-          tcp: { port: options.tcpPort ?? 61614, host: options.tcpHost ?? '127.0.0.1' },
+          tcp: { port: options.tcpPort ?? 61613, host: options.tcpHost ?? '127.0.0.1' },
           broker: options.broker ?? { type: 'simple' },
           // CONNECT `login` → the session's principal (no password in the demo).
           authenticate: authenticateChatUser,

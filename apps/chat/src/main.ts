@@ -1,9 +1,13 @@
 import { chatAddresses, createChatApp } from './chat-app.js';
+import { chooseTcpPort } from './chat-tcp-port.js';
 
 async function main(): Promise<void> {
+  const tcpHost = process.env.STOMP_TCP_HOST ?? '127.0.0.1';
+  const tcp = await chooseTcpPort(process.env.STOMP_TCP_PORT, tcpHost);
+  if (tcp.note !== undefined) console.log(`Note: ${tcp.note}`);
   const app = await createChatApp({
-    tcpPort: Number(process.env.STOMP_TCP_PORT ?? 61614),
-    tcpHost: process.env.STOMP_TCP_HOST ?? '127.0.0.1',
+    tcpPort: tcp.port,
+    tcpHost,
     // BROKER=relay: rooms and private messages go through RabbitMQ/ActiveMQ (several instances share them).
     broker:
       process.env.BROKER === 'relay'

@@ -10,7 +10,8 @@ import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
  *   and walk around `maxConnectionsPerAddress`.
  * - a number n ≥ 1: exactly n proxies stand in front. The socket's peer is the nearest one and
  *   each proxy appends the address it saw, so the client is the n-th entry from the right. A
- *   header with fewer than n entries did not pass all n proxies: the socket's peer is used.
+ *   header with fewer than n entries did not pass all n proxies: the socket's peer is used. The
+ *   peer itself is not checked: only for endpoints reachable through the proxies alone.
  * - a list of proxy addresses and CIDR subnets (`'10.0.0.0/8'`, `'::1'`): the header counts only
  *   when the socket's peer is in the list; then entries are read from the right, skipping listed
  *   ones, and the first address not in the list is the client (the right-most untrusted hop).

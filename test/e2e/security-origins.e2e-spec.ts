@@ -13,12 +13,14 @@ async function endpoint(allowedOrigins?: string[]): Promise<{ url: string; port:
   const server = new StompServer({ heartbeat: [0, 0] });
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  server.attachWebSocket({ server: http, path: '/ws', allowedOrigins });
+  // Registered before attachWebSocket: when it throws (an invalid origin), the listening http
+  // server must still be closed, or it keeps the jest worker alive after the file.
   onCleanup(async () => {
     await server.close();
     http.closeAllConnections();
     await new Promise((resolve) => http.close(resolve));
   }, 'server');
+  server.attachWebSocket({ server: http, path: '/ws', allowedOrigins });
   const port = (http.address() as AddressInfo).port;
   return { url: `ws://127.0.0.1:${port}/ws`, port, server };
 }

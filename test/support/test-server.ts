@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StompServer, type StompError, type StompServerInit, type StompSession } from '@nest-stomp/core';
+import { StompServer, type StompError, type StompServerInit, type StompSession, type WebSocketEndpointOptions } from '@nest-stomp/core';
 import { onCleanup } from './cleanup.js';
 import { once } from './wait.js';
 
@@ -22,14 +22,18 @@ export interface TestServer {
  * A StompServer on ephemeral ports: WebSocket on `/ws` of a fresh http server on 127.0.0.1:0,
  * plain TCP on 127.0.0.1:0. (61613 belongs to RabbitMQ on these machines.) Closed after each test.
  */
-export async function startServer(init?: StompServerInit): Promise<TestServer> {
+export async function startServer(
+  init?: StompServerInit,
+  /** More options of the `/ws` endpoint (allowedOrigins, trustProxy). */
+  endpoint: Partial<Pick<WebSocketEndpointOptions, 'allowedOrigins' | 'trustProxy'>> = {},
+): Promise<TestServer> {
   const server = new StompServer(init);
   const http = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  server.attachWebSocket({ server: http, path: '/ws' });
+  server.attachWebSocket({ ...endpoint, server: http, path: '/ws' });
   const tcp = await server.listenTcp({ port: 0, host: '127.0.0.1' });
   const closedEvents: TestServer['closedEvents'] = [];
   server.on('session-closed', (session, error) => closedEvents.push({ session, error }));

@@ -1,4 +1,4 @@
-import type { StompServerInit } from '@nest-stomp/core';
+import { ProxyTrust, type StompServerInit, type TrustProxy } from '@nest-stomp/core';
 import type { Type } from '@nestjs/common';
 import type { StompBrokerOptions, StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
 import type { StompAuthenticator } from './security/stomp-authenticator.interface.js';
@@ -6,7 +6,7 @@ import type { StompDestinationRule } from './security/stomp-destination-rule.int
 
 /** Module options with the module-level defaults applied (the core applies its own to the rest). */
 export interface ResolvedStompModuleOptions {
-  endpoint: { path: string; allowedOrigins: string[] | undefined } | false;
+  endpoint: { path: string; allowedOrigins: string[] | undefined; trustProxy: TrustProxy | undefined } | false;
   tcp: { port: number; host: string } | undefined;
   applicationDestinationPrefixes: string[];
   userDestinationPrefix: string;
@@ -37,7 +37,11 @@ export function resolveStompModuleOptions(options: StompModuleOptions = {}): Res
   const endpoint =
     options.endpoint === false
       ? false
-      : { path: normalisePath(options.endpoint?.path), allowedOrigins: checkOrigins(options.endpoint?.allowedOrigins) };
+      : {
+          path: normalisePath(options.endpoint?.path),
+          allowedOrigins: checkOrigins(options.endpoint?.allowedOrigins),
+          trustProxy: checkTrustProxy(options.endpoint?.trustProxy),
+        };
   if (options.authenticate !== undefined && options.authenticator !== undefined) {
     throw new TypeError('StompModule: give either authenticate (a function) or authenticator (a provider), not both');
   }
@@ -84,6 +88,17 @@ function checkOrigins(origins: string[] | undefined): string[] | undefined {
     throw new TypeError('StompModule: endpoint.allowedOrigins must be an array of origins (or [\'*\'])');
   }
   return origins;
+}
+
+/** Fails at module setup rather than at bootstrap; the core checks the same when it attaches. */
+function checkTrustProxy(trust: TrustProxy | undefined): TrustProxy | undefined {
+  if (trust === undefined) return undefined;
+  try {
+    new ProxyTrust(trust);
+  } catch (error) {
+    throw new TypeError(`StompModule: endpoint.${(error as Error).message}`);
+  }
+  return trust;
 }
 
 const PASS_THROUGH = [

@@ -49,7 +49,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     if (address !== undefined) this.onBrokerAvailable(address);
     try {
       const { endpoint, tcp } = this.options;
-      if (endpoint) this.startWebSocket(endpoint.path, endpoint.allowedOrigins);
+      if (endpoint) this.startWebSocket(endpoint);
       if (tcp) {
         this.tcp = await this.server.listenTcp(tcp);
         this.logger.log(`STOMP over TCP on ${this.tcp.host}:${this.tcp.port}`);
@@ -65,7 +65,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
     await this.stop();
   }
 
-  private startWebSocket(path: string, allowedOrigins: string[] | undefined): void {
+  private startWebSocket({ path, allowedOrigins, trustProxy }: Exclude<ResolvedStompModuleOptions['endpoint'], false>): void {
     // HttpAdapterHost exists in every Nest context but has no adapter in a standalone
     // application context (NestFactory.createApplicationContext): there is no HTTP server to share.
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
@@ -73,7 +73,7 @@ export class StompServerHost implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(`No HTTP server in this application: STOMP WebSocket endpoint ${path} not started`);
       return;
     }
-    this.ws = this.server.attachWebSocket({ server: httpServer, path, allowedOrigins });
+    this.ws = this.server.attachWebSocket({ server: httpServer, path, allowedOrigins, trustProxy });
     this.logger.log(`STOMP over WebSocket on path ${path}`);
   }
 

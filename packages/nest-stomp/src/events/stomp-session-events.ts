@@ -11,6 +11,14 @@ export abstract class StompSessionEvent {
     return this.session.id;
   }
 
+  /**
+   * The client's address: the socket's peer, or over WebSocket behind a trusted proxy
+   * (`endpoint.trustProxy`) the forwarded one.
+   */
+  get remoteAddress(): string | undefined {
+    return this.session.remoteAddress;
+  }
+
   /** The authenticated user, once CONNECTED (undefined for anonymous sessions and in SessionConnectEvent). */
   get principal(): StompPrincipal | undefined {
     return this.session.principal;

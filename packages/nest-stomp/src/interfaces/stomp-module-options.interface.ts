@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { RelayHost, StompBrokerRelayInit, StompServerInit } from '@nest-stomp/core';
+import type { RelayHost, StompBrokerRelayInit, StompServerInit, TrustProxy } from '@nest-stomp/core';
 import type { StompAuthenticator } from '../security/stomp-authenticator.interface.js';
 import type { StompDestinationRule } from '../security/stomp-destination-rule.interface.js';
 
@@ -14,6 +14,15 @@ export interface StompEndpointOptions {
    * before any STOMP; a handshake without Origin (non-browser clients) is allowed.
    */
   allowedOrigins?: string[];
+  /**
+   * Behind a reverse proxy: which hops' `X-Forwarded-For` to believe, so that the session's
+   * `remoteAddress` (and `maxConnectionsPerAddress`) is the client's, not the proxy's. A hop count
+   * (`1`: one proxy in front; the client is the right-most entry) or the proxies' addresses / CIDR
+   * subnets (`['10.0.0.0/8']`; the client is the right-most entry not in the list, and only when
+   * the socket's peer is in it). Default false: the header is ignored (any client can write it).
+   * Express's `app.set('trust proxy')` does not reach WebSocket upgrades: set it here.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /** An optional plain-TCP listener (stomp.py, the Ruby gem, Java clients...). */
@@ -133,7 +142,10 @@ export interface StompModuleOptions {
   csrf?: StompServerInit['csrf'];
   /** Most open connections in total (0: no limit). Default 10000. */
   maxConnections?: number;
-  /** Most open connections from one remote address (0: no limit). Default 0 (proxies and NATs share addresses). */
+  /**
+   * Most open connections from one remote address (0: no limit). Default 0 (proxies and NATs share
+   * addresses). Behind a reverse proxy, set `endpoint.trustProxy` too, or every client counts as the proxy.
+   */
   maxConnectionsPerAddress?: number;
   /**
    * true (default): a session's frames take effect in order, each waiting for the previous frame's

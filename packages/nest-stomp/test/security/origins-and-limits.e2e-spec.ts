@@ -1,8 +1,21 @@
 // Module options of the transport safety: endpoint.allowedOrigins (403 before any STOMP), the
 // connection limits and csrf, passed through to the core.
+import { Injectable } from '@nestjs/common';
 import { useCleanup } from '../../../../test/support/cleanup.js';
 import { readCookie } from '@nest-stomp/core';
+import { OnStompEvent, SessionConnectedEvent } from '../../src/index.js';
 import { bootSecurityApp, handshake } from './security-test-app.js';
+
+/** The address each session-connected event reported, in order. */
+@Injectable()
+class ConnectedAddresses {
+  readonly seen: Array<string | undefined> = [];
+
+  @OnStompEvent('session-connected')
+  connected(event: SessionConnectedEvent): void {
+    this.seen.push(event.remoteAddress);
+  }
+}
 
 useCleanup();
 
@@ -35,6 +48,34 @@ describe('StompModule transport safety options', () => {
     const raw = await ts.raw('tcp');
     const error = await raw.expectErrorThenClose();
     expect(error.headers.message).toMatch(/Too many connections/);
+  });
+
+  it('endpoint.trustProxy: sessions and events carry the forwarded address, the per-address limit counts it', async () => {
+    const ts = await bootSecurityApp({
+      stomp: { endpoint: { path: '/ws', trustProxy: ['127.0.0.1'] }, maxConnectionsPerAddress: 1 },
+      providers: [ConnectedAddresses],
+    });
+    const forwarded = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+    await ts.connect('ws', {}, forwarded('203.0.113.7'));
+    await ts.connect('ws', {}, forwarded('203.0.113.8'));
+    expect(ts.app.get(ConnectedAddresses).seen).toEqual(['203.0.113.7', '203.0.113.8']);
+    expect([...ts.server.sessions.values()].map((s) => s.remoteAddress)).toEqual(['203.0.113.7', '203.0.113.8']);
+    expect(await handshake(ts.wsUrl, { 'x-forwarded-for': '203.0.113.7' })).toBe(503);
+    // TCP is counted by its socket address (127.0.0.1 has no connection of its own yet).
+    await ts.connect('tcp');
+  });
+
+  it('endpoint.trustProxy without the option: the header is ignored, the proxy address is the one bucket', async () => {
+    const ts = await bootSecurityApp({ stomp: { maxConnectionsPerAddress: 1 }, providers: [ConnectedAddresses] });
+    await ts.connect('ws', {}, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(ts.app.get(ConnectedAddresses).seen).toEqual(['127.0.0.1']);
+    expect(await handshake(ts.wsUrl, { 'x-forwarded-for': '203.0.113.8' })).toBe(503);
+  });
+
+  it('an invalid endpoint.trustProxy fails at module setup', async () => {
+    await expect(bootSecurityApp({ stomp: { endpoint: { trustProxy: true as unknown as number } } })).rejects.toThrow(
+      /endpoint\.trustProxy must be .*true is not accepted/,
+    );
   });
 
   it('csrf: a cookie-carrying WebSocket CONNECT needs the X-XSRF-TOKEN header', async () => {

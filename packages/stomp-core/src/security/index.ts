@@ -10,3 +10,4 @@ export {
 export { DestinationRules } from './destination-rules.js';
 export { CsrfCheck, readCookie, type CsrfOptions } from './csrf-check.js';
 export { OriginPolicy, type AllowedOrigins } from './origin-policy.js';
+export { ProxyTrust, type TrustProxy } from './proxy-trust.js';

@@ -59,7 +59,8 @@ export interface StompServerOptions {
   maxConnections: number;
   /**
    * Most open connections from one remote address. 0: no limit (default: behind a proxy or a NAT
-   * many users share one address; set it when clients connect directly).
+   * many users share one address; set it when clients connect directly, or behind a proxy with the
+   * WebSocket endpoint's `trustProxy`, which makes the forwarded address the one counted).
    */
   maxConnectionsPerAddress: number;
 }

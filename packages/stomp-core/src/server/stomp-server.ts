@@ -41,7 +41,10 @@ export interface StompServerEvents {
   'session-unsubscribe': [session: StompSession, subscription: { id: string; destination: string }];
   /** The session ended (DISCONNECT, ERROR, transport close, shutdown): exactly once per session. */
   'session-closed': [session: StompSession, error: StompError | undefined];
-  /** A connection limit refused a new connection (it got an ERROR, or HTTP 503 on WebSocket, and never became a session). */
+  /**
+   * A connection limit refused a new connection (it got an ERROR, or HTTP 503 on WebSocket, and never
+   * became a session). `remoteAddress`: the one the limit counted (forwarded, under `trustProxy`).
+   */
   'connection-refused': [remoteAddress: string | undefined, error: StompError];
   /** Relay only: the external broker is reachable (again); sent on every down → up change. */
   'broker-available': [address: RelayHost];
@@ -184,14 +187,15 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
         maxPayload: this.options.limits.maxFrameSize + 1024,
         ...options,
         // Before any STOMP: a foreign origin gets 403, a connection over the limits 503.
-        verify: (request) => {
+        // `remoteAddress`: the forwarded client address when `trustProxy` believes the proxy.
+        verify: (request, remoteAddress) => {
           if (!origins.allows(request)) return 403;
-          const refusal = this.connectionRefusal(request.socket.remoteAddress);
+          const refusal = this.connectionRefusal(remoteAddress);
           if (refusal !== undefined) {
-            this.emit('connection-refused', request.socket.remoteAddress, new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, refusal));
+            this.emit('connection-refused', remoteAddress, new StompLimitError(StompErrorCode.LIMIT_EXCEEDED, refusal));
             return 503;
           }
-          return verify?.(request);
+          return verify?.(request, remoteAddress);
         },
       },
       (connection, request) => {

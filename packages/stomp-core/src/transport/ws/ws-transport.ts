@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ProxyTrust, type TrustProxy } from '../../security/proxy-trust.js';
 import type { StompConnection } from '../stomp-connection.js';
 import { WsConnection } from './ws-connection.js';
 import { addUpgradeRoute } from './upgrade-dispatcher.js';
@@ -16,14 +17,21 @@ export interface WebSocketEndpointOptions {
   maxPayload: number;
   /**
    * Called with the upgrade request before the handshake completes; returning a status code
-   * refuses it with that HTTP status (used by origin checks).
+   * refuses it with that HTTP status (used by origin checks). `remoteAddress`: the client's
+   * address as `trustProxy` decided it (the socket's peer unless a trusted proxy forwarded it).
    */
-  verify?: (request: IncomingMessage) => number | undefined;
+  verify?: (request: IncomingMessage, remoteAddress: string | undefined) => number | undefined;
   /**
    * Browser origins allowed to connect (see OriginPolicy): default same origin as the request's
    * Host; a list of origins and `*` patterns; `['*']` any. Refused: HTTP 403 before any STOMP.
    */
   allowedOrigins?: readonly string[] | undefined;
+  /**
+   * Reverse proxies in front whose `X-Forwarded-For` is believed (see ProxyTrust): a hop count or
+   * a list of proxy addresses / CIDR subnets. Default false: the header is ignored. The address it
+   * yields is the connection's (and so the session's) `remoteAddress`, which connection limits count.
+   */
+  trustProxy?: TrustProxy | undefined;
 }
 
 export interface WebSocketEndpoint {
@@ -43,6 +51,8 @@ export function attachWebSocketEndpoint(
   accept: (connection: StompConnection, request: IncomingMessage) => void,
 ): WebSocketEndpoint {
   const path = options.path ?? '/ws';
+  // Validated before anything is attached: an invalid option leaves the HTTP server untouched.
+  const proxies = new ProxyTrust(options.trustProxy);
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: selectProtocol,
@@ -50,14 +60,16 @@ export function attachWebSocketEndpoint(
     clientTracking: true,
   });
   const removeRoute = addUpgradeRoute(options.server, path, (request, socket, head) => {
-    const refused = options.verify?.(request);
+    // Once per connection, before the limits look at it: the verdict and the session agree.
+    const remoteAddress = proxies.clientAddress(request);
+    const refused = options.verify?.(request, remoteAddress);
     if (refused !== undefined) {
       const reason = refused === 403 ? 'Forbidden' : refused === 503 ? 'Service Unavailable' : 'Refused';
       socket.end(`HTTP/1.1 ${refused} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      accept(new WsConnection(ws, request.socket.remoteAddress), request);
+      accept(new WsConnection(ws, remoteAddress), request);
     });
   });
   let closing: Promise<void> | undefined;

@@ -32,6 +32,8 @@ export interface BrokerConnectionOptions {
   heartbeat: [number, number];
   connectTimeout: number;
   maxFrameSize: number;
+  /** ms: reads that follow each other within it are spaced this far apart (0: off). See the relay option. */
+  coalesceDelay?: number;
 }
 
 interface PendingReceipt {
@@ -64,6 +66,11 @@ export class BrokerConnection {
   private readonly receipts = new Map<string, PendingReceipt>();
   private receiptSeq = 0;
   private corked = false;
+  /** Reading stopped by pause() (backpressure) / by read coalescing: reading resumes when neither holds. */
+  private pausedByCaller = false;
+  private coalescing = false;
+  /** performance.now() of the last read (read coalescing only). */
+  private lastDataAt = -Infinity;
   private closed = false;
   private byUs = false;
   /** Why we ended the connection (set by abort, reported once the socket closed). */
@@ -94,9 +101,11 @@ export class BrokerConnection {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(tls === false ? 'connect' : 'secureConnect', () => this.sendConnect());
+    const coalesceDelay = options.coalesceDelay ?? 0;
     socket.on('data', (chunk: Buffer) => {
       this.heartbeats.lastReadAt = Date.now();
       this.decoder.write(chunk);
+      if (coalesceDelay > 0) this.coalesce(coalesceDelay);
     });
     socket.on('drain', () => this.handler.onDrain?.());
     socket.on('error', (error) => this.abort(brokerUnavailable(`${host}:${port}: ${error.message}`)));
@@ -144,11 +153,18 @@ export class BrokerConnection {
   }
 
   pause(): void {
+    this.pausedByCaller = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.pausedByCaller = false;
+    this.resumeUnlessHeld();
+  }
+
+  /** Reading restarts only when neither backpressure nor coalescing holds it. */
+  private resumeUnlessHeld(): void {
+    if (!this.pausedByCaller && !this.coalescing && !this.closed) this.socket.resume();
   }
 
   /** DISCONNECT, then close the socket (no receipt awaited). */
@@ -177,6 +193,24 @@ export class BrokerConnection {
       });
     }
     this.socket.write(bytes);
+  }
+
+  /**
+   * Read coalescing: a read that came within `delay` of the previous one means the broker is
+   * streaming; stop reading for `delay` so that what arrives meanwhile is decoded in one go and
+   * the client's session writes it in one write. A lone read (an idle connection) is not delayed.
+   */
+  private coalesce(delay: number): void {
+    const now = performance.now();
+    const streaming = now - this.lastDataAt < delay;
+    this.lastDataAt = now;
+    if (!streaming || this.coalescing || this.closed) return;
+    this.coalescing = true;
+    this.socket.pause();
+    setTimeout(() => {
+      this.coalescing = false;
+      this.resumeUnlessHeld();
+    }, delay);
   }
 
   private sendConnect(): void {

@@ -42,6 +42,9 @@ interface PendingReceipt {
   tag: string | undefined;
 }
 
+/** Read coalescing starts after this many reads in a row, each within coalesceDelay of the one before. */
+const COALESCE_STREAK = 3;
+
 /** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
 const HEARTBEAT_TOLERANCE = 3;
 
@@ -69,8 +72,9 @@ export class BrokerConnection {
   /** Reading stopped by pause() (backpressure) / by read coalescing: reading resumes when neither holds. */
   private pausedByCaller = false;
   private coalescing = false;
-  /** performance.now() of the last read (read coalescing only). */
+  /** performance.now() of the last read, and how many reads in a row came within coalesceDelay (read coalescing only). */
   private lastDataAt = -Infinity;
+  private streak = 0;
   private closed = false;
   private byUs = false;
   /** Why we ended the connection (set by abort, reported once the socket closed). */
@@ -196,19 +200,23 @@ export class BrokerConnection {
   }
 
   /**
-   * Read coalescing: a read that came within `delay` of the previous one means the broker is
-   * streaming; stop reading for `delay` so that what arrives meanwhile is decoded in one go and
-   * the client's session writes it in one write. A lone read (an idle connection) is not delayed.
+   * Read coalescing: reads that keep following each other within `delay` mean the broker is
+   * streaming to this connection; then stop reading for `delay`, so that what arrives meanwhile is
+   * decoded in one go and the client's session writes it in one write. It takes a streak of such
+   * reads: a connection that gets a message now and then (one of many fan-out subscribers) would
+   * only pay for the pause and the timer, and an idle connection reads at once.
    */
   private coalesce(delay: number): void {
     const now = performance.now();
-    const streaming = now - this.lastDataAt < delay;
+    this.streak = now - this.lastDataAt < delay ? this.streak + 1 : 0;
     this.lastDataAt = now;
-    if (!streaming || this.coalescing || this.closed) return;
+    if (this.streak < COALESCE_STREAK || this.coalescing || this.closed) return;
     this.coalescing = true;
     this.socket.pause();
     setTimeout(() => {
       this.coalescing = false;
+      // The read that follows at once (what arrived meanwhile) continues the streak.
+      this.lastDataAt = performance.now();
       this.resumeUnlessHeld();
     }, delay);
   }

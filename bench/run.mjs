@@ -34,7 +34,6 @@ const SPEC = {
   relay: { type: 'boolean', default: true, help: 'also fan-out and queue through app + relay + RabbitMQ beside RabbitMQ direct (skipped when RabbitMQ STOMP does not answer); --no-relay to skip' },
   'relay-scenarios': { type: 'list', default: ['fanout', 'queue'], help: 'scenarios of the relay rows' },
   'relay-port': { type: 'number', default: 61613, help: "RabbitMQ's STOMP port" },
-  'relay-coalesce': { type: 'number', default: 0, help: "the relay's coalesceDelay (ms) in the relay rows (default 0: the relay's default, off)" },
   out: { type: 'string', default: join(HERE, 'results', 'latest.json'), help: 'JSON results file' },
   help: { type: 'boolean', default: false, help: 'this text' },
 };
@@ -109,16 +108,14 @@ if (opts.relay) {
   if (!(await brokerAnswers(opts['relay-port']))) {
     console.log(`\nRelay rows skipped: no STOMP broker on 127.0.0.1:${opts['relay-port']} (rabbitmq-plugins enable rabbitmq_stomp).`);
   } else {
-    const coalesce = opts['relay-coalesce'];
-    console.log(`\nRelay: ${opts['relay-scenarios'].join(', ')} over TCP, RabbitMQ on 127.0.0.1:${opts['relay-port']} (no pinning)` +
-      `${coalesce > 0 ? `, relay coalesceDelay ${coalesce} ms` : ''}`);
+    console.log(`\nRelay: ${opts['relay-scenarios'].join(', ')} over TCP, RabbitMQ on 127.0.0.1:${opts['relay-port']} (no pinning)`);
     for (const scenario of opts['relay-scenarios']) {
       // Interleaved like the main table (direct, relay; relay, direct; …): the table shows medians.
       const repeat = opts.repeat ?? 1;
       for (let rep = 0; rep < repeat; rep++) {
         for (const target of rep % 2 === 0 ? ['rabbitmq', 'relay'] : ['relay', 'rabbitmq']) {
           const result = await runRelayOne(join(HERE, 'load.mjs'), join(HERE, 'targets', 'nest-stomp-relay.mjs'), scenario, target,
-            { port: opts['relay-port'], duration: opts.duration, warmup: opts.warmup, window: opts.window, coalesce });
+            { port: opts['relay-port'], duration: opts.duration, warmup: opts.warmup, window: opts.window });
           relayRuns.push({ ...result, scenario, transport: 'tcp', target, repeat: rep });
           console.log(`  ${scenario.padEnd(11)} tcp ${target.padEnd(10)} ${describe(result)}`);
         }

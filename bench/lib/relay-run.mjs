@@ -50,7 +50,7 @@ export async function runRelayOne(loadScript, relayScript, scenario, target, opt
     pid = rabbitPid();
   } else {
     try {
-      const server = await startServer(relayScript, { args: ['--port', String(opts.port), '--coalesce', String(opts.coalesce ?? 0)] });
+      const server = await startServer(relayScript, { args: ['--port', String(opts.port)] });
       child = server.child;
       url = `tcp://127.0.0.1:${server.info.tcp}`;
       pid = server.info.pid;

@@ -15,9 +15,8 @@ const BODY = 'x'.repeat(4_096); // 8 MB in all: more than loopback socket buffer
 
 for (const broker of EXTERNAL_BROKERS) {
   describeWithBroker(broker, reachable.get(broker)!)(`relay backpressure with ${broker.name}`, () => {
-    // coalesceDelay: reading paused by coalescing must not resume a connection paused for backpressure.
-    it.each([[0], [2]])('a client that does not read pauses its broker connection; it is not dropped and loses nothing (coalesceDelay %d)', async (coalesceDelay) => {
-      const ts = await startRelayServer(broker, { coalesceDelay }, { sendBufferSizeLimit: 256 * 1024, sendTimeLimit: 60_000 });
+    it('a client that does not read pauses its broker connection; it is not dropped and loses nothing', async () => {
+      const ts = await startRelayServer(broker, {}, { sendBufferSizeLimit: 256 * 1024, sendTimeLimit: 60_000 });
       const queue = `/queue/${unique('bp.')}`;
       const slow = await RawClient.open(ts, 'tcp');
       const connected = await slow.connect({ 'accept-version': '1.2' });
@@ -41,7 +40,7 @@ for (const broker of EXTERNAL_BROKERS) {
       await Promise.race([slow.waitFor((f) => f.command === 'MESSAGE' && ++received === COUNT, 30_000, `${COUNT} messages`), dropped]);
       done = true;
       expect(received).toBe(COUNT);
-      // A queue with one consumer keeps the producer's order (coalesced reads included).
+      // A queue with one consumer keeps the producer's order, across the pause.
       const seqs = slow.messages().map((m) => Number(m.headers.seq));
       expect(seqs).toEqual(Array.from({ length: COUNT }, (_, i) => i));
       expect(ts.server.sessions.has(connected.headers.session!)).toBe(true);

@@ -74,8 +74,6 @@ export interface StompRelayBrokerOptions {
   tls?: StompBrokerRelayInit['tls'];
   /** Largest frame accepted from the broker (bytes). Default 4 MiB. */
   maxFrameSize?: number;
-  /** Read coalescing of busy client broker connections (ms of added latency at most, fewer writes to clients). Default 0 (off). */
-  coalesceDelay?: number;
   /** Topic carrying user messages between app instances; false: off. Default '/topic/nest-stomp.user-destination'. */
   userDestinationBroadcast?: string | false;
   /** Heart-beat the server offers its own clients in CONNECTED. Default [10000, 10000]. */

@@ -32,8 +32,6 @@ export interface BrokerConnectionOptions {
   heartbeat: [number, number];
   connectTimeout: number;
   maxFrameSize: number;
-  /** ms: reads that follow each other within it are spaced this far apart (0: off). See the relay option. */
-  coalesceDelay?: number;
 }
 
 interface PendingReceipt {
@@ -41,9 +39,6 @@ interface PendingReceipt {
   reject(error: StompError): void;
   tag: string | undefined;
 }
-
-/** Read coalescing starts after this many reads in a row, each within coalesceDelay of the one before. */
-const COALESCE_STREAK = 3;
 
 /** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
 const HEARTBEAT_TOLERANCE = 3;
@@ -69,12 +64,6 @@ export class BrokerConnection {
   private readonly receipts = new Map<string, PendingReceipt>();
   private receiptSeq = 0;
   private corked = false;
-  /** Reading stopped by pause() (backpressure) / by read coalescing: reading resumes when neither holds. */
-  private pausedByCaller = false;
-  private coalescing = false;
-  /** performance.now() of the last read, and how many reads in a row came within coalesceDelay (read coalescing only). */
-  private lastDataAt = -Infinity;
-  private streak = 0;
   private closed = false;
   private byUs = false;
   /** Why we ended the connection (set by abort, reported once the socket closed). */
@@ -105,11 +94,9 @@ export class BrokerConnection {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(tls === false ? 'connect' : 'secureConnect', () => this.sendConnect());
-    const coalesceDelay = options.coalesceDelay ?? 0;
     socket.on('data', (chunk: Buffer) => {
       this.heartbeats.lastReadAt = Date.now();
       this.decoder.write(chunk);
-      if (coalesceDelay > 0) this.coalesce(coalesceDelay);
     });
     socket.on('drain', () => this.handler.onDrain?.());
     socket.on('error', (error) => this.abort(brokerUnavailable(`${host}:${port}: ${error.message}`)));
@@ -157,18 +144,11 @@ export class BrokerConnection {
   }
 
   pause(): void {
-    this.pausedByCaller = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.pausedByCaller = false;
-    this.resumeUnlessHeld();
-  }
-
-  /** Reading restarts only when neither backpressure nor coalescing holds it. */
-  private resumeUnlessHeld(): void {
-    if (!this.pausedByCaller && !this.coalescing && !this.closed) this.socket.resume();
+    this.socket.resume();
   }
 
   /** DISCONNECT, then close the socket (no receipt awaited). */
@@ -197,28 +177,6 @@ export class BrokerConnection {
       });
     }
     this.socket.write(bytes);
-  }
-
-  /**
-   * Read coalescing: reads that keep following each other within `delay` mean the broker is
-   * streaming to this connection; then stop reading for `delay`, so that what arrives meanwhile is
-   * decoded in one go and the client's session writes it in one write. It takes a streak of such
-   * reads: a connection that gets a message now and then (one of many fan-out subscribers) would
-   * only pay for the pause and the timer, and an idle connection reads at once.
-   */
-  private coalesce(delay: number): void {
-    const now = performance.now();
-    this.streak = now - this.lastDataAt < delay ? this.streak + 1 : 0;
-    this.lastDataAt = now;
-    if (this.streak < COALESCE_STREAK || this.coalescing || this.closed) return;
-    this.coalescing = true;
-    this.socket.pause();
-    setTimeout(() => {
-      this.coalescing = false;
-      // The read that follows at once (what arrived meanwhile) continues the streak.
-      this.lastDataAt = performance.now();
-      this.resumeUnlessHeld();
-    }, delay);
   }
 
   private sendConnect(): void {

@@ -56,7 +56,6 @@ export class RelayClientSession implements BrokerConnectionHandler {
         heartbeat: options.clientHeartbeat,
         connectTimeout: options.connectTimeout,
         maxFrameSize: options.maxFrameSize,
-        coalesceDelay: options.coalesceDelay,
       },
       this,
     );

@@ -46,14 +46,6 @@ export interface StompBrokerRelayOptions {
   /** Largest frame accepted from the broker (bytes). Default 4 MiB (RabbitMQ's stomp.max_frame_size). */
   maxFrameSize: number;
   /**
-   * Read coalescing of client broker connections (ms): a connection whose reads follow each other
-   * within this time waits this long before its next read, so that the MESSAGEs arriving meanwhile
-   * reach the client in one write instead of one write each (writes to the client socket are most
-   * of the relay's CPU under load). An idle connection still reads at once; a busy one adds up to
-   * this much latency. Default 0: every read at once.
-   */
-  coalesceDelay: number;
-  /**
    * Broker topic that carries user-destination messages between app instances relaying to the
    * same broker (Spring's userDestinationBroadcast): a message for alice sent by one instance
    * reaches alice's sessions on all of them. `false` turns it off. Default
@@ -88,7 +80,6 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<StompBrokerRelayOptions> = Object.f
   connectTimeout: 60_000,
   tls: false,
   maxFrameSize: 4 * 1024 * 1024,
-  coalesceDelay: 0,
   maxSubscriptionsPerSession: 1_000,
   userDestinationBroadcast: '/topic/nest-stomp.user-destination',
   userRegistryBroadcast: '/topic/nest-stomp.user-registry',
@@ -102,9 +93,6 @@ export function resolveRelayOptions(init: StompBrokerRelayInit = {}): StompBroke
   for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize', 'maxSubscriptionsPerSession', 'registryExpirationPeriod'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
-  }
-  if (!Number.isFinite(options.coalesceDelay) || options.coalesceDelay < 0) {
-    throw new RangeError(`Relay option coalesceDelay must be a number ≥ 0, got ${options.coalesceDelay}`);
   }
   return options;
 }

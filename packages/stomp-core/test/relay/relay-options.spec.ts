@@ -19,12 +19,4 @@ describe('relay options', () => {
   it.each([['port', 0], ['reconnectDelay', -1], ['connectTimeout', 1.5], ['maxFrameSize', Number.NaN]])('rejects %s = %p', (name, value) => {
     expect(() => resolveRelayOptions({ [name]: value })).toThrow(new RegExp(`Relay option ${name} must be a positive integer`));
   });
-
-  it('coalesceDelay is off by default, takes any number ≥ 0 (fractions of a ms too) and rejects the rest', () => {
-    expect(resolveRelayOptions().coalesceDelay).toBe(0);
-    expect(resolveRelayOptions({ coalesceDelay: 0.5 }).coalesceDelay).toBe(0.5);
-    for (const value of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => resolveRelayOptions({ coalesceDelay: value })).toThrow(/Relay option coalesceDelay must be a number ≥ 0/);
-    }
-  });
 });

@@ -110,11 +110,15 @@ if (opts.relay) {
   } else {
     console.log(`\nRelay: ${opts['relay-scenarios'].join(', ')} over TCP, RabbitMQ on 127.0.0.1:${opts['relay-port']} (no pinning)`);
     for (const scenario of opts['relay-scenarios']) {
-      for (const target of ['rabbitmq', 'relay']) {
-        const result = await runRelayOne(join(HERE, 'load.mjs'), join(HERE, 'targets', 'nest-stomp-relay.mjs'), scenario, target,
-          { port: opts['relay-port'], duration: opts.duration, warmup: opts.warmup, window: opts.window });
-        relayRuns.push({ ...result, scenario, transport: 'tcp', target });
-        console.log(`  ${scenario.padEnd(11)} tcp ${target.padEnd(10)} ${describe(result)}`);
+      // Interleaved like the main table (direct, relay; relay, direct; …): the table shows medians.
+      const repeat = opts.repeat ?? 1;
+      for (let rep = 0; rep < repeat; rep++) {
+        for (const target of rep % 2 === 0 ? ['rabbitmq', 'relay'] : ['relay', 'rabbitmq']) {
+          const result = await runRelayOne(join(HERE, 'load.mjs'), join(HERE, 'targets', 'nest-stomp-relay.mjs'), scenario, target,
+            { port: opts['relay-port'], duration: opts.duration, warmup: opts.warmup, window: opts.window });
+          relayRuns.push({ ...result, scenario, transport: 'tcp', target, repeat: rep });
+          console.log(`  ${scenario.padEnd(11)} tcp ${target.padEnd(10)} ${describe(result)}`);
+        }
       }
     }
     const relay = relayTable(relayRuns, opts['relay-scenarios']);

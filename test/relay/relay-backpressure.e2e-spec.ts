@@ -25,10 +25,10 @@ for (const broker of EXTERNAL_BROKERS) {
       slow.pause();
 
       const producer = await connectClient(ts, 'ws');
-      for (let i = 0; i < COUNT - 1; i++) producer.publishNow(queue, BODY);
+      for (let i = 0; i < COUNT - 1; i++) producer.publishNow(queue, BODY, { seq: String(i) });
       // Its RECEIPT: the broker has taken all of them (8 MB: more than the default 3 s on a busy machine).
       const allSent = new Promise<void>((resolve) => producer.client.watchForReceipt('all-sent', () => resolve()));
-      producer.publishNow(queue, BODY, { receipt: 'all-sent' });
+      producer.publishNow(queue, BODY, { seq: String(COUNT - 1), receipt: 'all-sent' });
       await withTimeout(allSent, 30_000, 'the RECEIPT of the last SEND');
 
       slow.resume();
@@ -40,6 +40,9 @@ for (const broker of EXTERNAL_BROKERS) {
       await Promise.race([slow.waitFor((f) => f.command === 'MESSAGE' && ++received === COUNT, 30_000, `${COUNT} messages`), dropped]);
       done = true;
       expect(received).toBe(COUNT);
+      // A queue with one consumer keeps the producer's order, across the pause.
+      const seqs = slow.messages().map((m) => Number(m.headers.seq));
+      expect(seqs).toEqual(Array.from({ length: COUNT }, (_, i) => i));
       expect(ts.server.sessions.has(connected.headers.session!)).toBe(true);
     }, 60_000);
   });

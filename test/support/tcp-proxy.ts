@@ -5,11 +5,16 @@ import { onCleanup } from './cleanup.js';
 
 /**
  * A TCP proxy in front of a real broker that a test can cut (drop every connection, refuse new
- * ones) and restore: a broker outage without stopping the broker. Port 0, read back.
+ * ones) and restore: a broker outage without stopping the broker. It can also hold (stop reading
+ * what its clients send, so their kernel buffers fill up: a broker that does not read) and
+ * release. Port 0, read back.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Accepted client sockets (the side whose bytes go to the target). */
+  private readonly clients = new Set<Socket>();
+  private held = false;
   port = 0;
   /** Connections accepted so far. */
   accepted = 0;
@@ -42,6 +47,18 @@ export class TcpProxy {
     await this.listen(this.port);
   }
 
+  /** Stops reading from every client (new ones too): what they send waits in kernel buffers, then in theirs. */
+  hold(): void {
+    this.held = true;
+    for (const client of this.clients) client.pause();
+  }
+
+  /** Reads and forwards again. */
+  release(): void {
+    this.held = false;
+    for (const client of this.clients) client.resume();
+  }
+
   async stop(): Promise<void> {
     await this.cut();
   }
@@ -52,13 +69,23 @@ export class TcpProxy {
       const upstream = connect(this.targetPort, this.targetHost);
       this.sockets.add(client);
       this.sockets.add(upstream);
-      client.pipe(upstream);
+      this.clients.add(client);
+      // Client → target by hand (not pipe): pipe would resume a held client on the target's drain.
+      if (this.held) client.pause();
+      client.on('data', (chunk: Buffer) => {
+        if (!upstream.write(chunk)) client.pause();
+      });
+      client.on('end', () => upstream.end());
+      upstream.on('drain', () => {
+        if (!this.held) client.resume();
+      });
       upstream.pipe(client);
       const drop = (): void => {
         client.destroy();
         upstream.destroy();
         this.sockets.delete(client);
         this.sockets.delete(upstream);
+        this.clients.delete(client);
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);

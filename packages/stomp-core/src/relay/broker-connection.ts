@@ -120,6 +120,11 @@ export class BrokerConnection {
     return !this.socket.writableNeedDrain;
   }
 
+  /** Bytes queued in this process for the broker that its socket has not handed to the kernel yet. */
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
   /** Queues one frame; frames of one turn leave in one write. */
   send(command: string, headers: StompHeaders, body?: Buffer): void {
     if (this.closed) return;

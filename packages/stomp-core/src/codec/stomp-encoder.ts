@@ -180,3 +180,49 @@ function plainDeliveryLines(id: string, withAck: boolean): Buffer {
   }
   return out;
 }
+
+/** Decimal digits of a non-negative integer below 2^53. */
+function digitCount(n: number): number {
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
+}
+
+/** Writes the decimal digits of n (digitCount(n) of them) at out[at...]; returns the end. */
+function writeDigits(out: Uint8Array, at: number, n: number, count: number): number {
+  const end = at + count;
+  for (let i = end - 1; i >= at; i--) {
+    const rest = Math.floor(n / 10);
+    out[i] = 0x30 + (n - rest * 10);
+    n = rest;
+  }
+  return end;
+}
+
+/** Bytes writeSequenceLines() writes for `sequence`. */
+export function sequenceLinesLength(sequence: number, withAck: boolean): number {
+  const digits = digitCount(sequence);
+  return MESSAGE_ID.length + digits + 1 + (withAck ? ACK.length + digits + 1 : 0);
+}
+
+/**
+ * deliveryLines() for a broker-made id (a number whose decimal form is the id), written into
+ * `out` at `at` (sequenceLinesLength() bytes; returns the end): `message-id:<n>\n` and, when
+ * `withAck`, `ack:<n>\n`. Digits read the same in every escaping flavour.
+ */
+export function writeSequenceLines(out: Uint8Array, at: number, sequence: number, withAck: boolean): number {
+  const digits = digitCount(sequence);
+  let o = at;
+  for (let i = 0; i < MESSAGE_ID.length; i++) out[o++] = MESSAGE_ID[i]!;
+  o = writeDigits(out, o, sequence, digits);
+  out[o++] = 10;
+  if (withAck) {
+    for (let i = 0; i < ACK.length; i++) out[o++] = ACK[i]!;
+    o = writeDigits(out, o, sequence, digits);
+    out[o++] = 10;
+  }
+  return o;
+}

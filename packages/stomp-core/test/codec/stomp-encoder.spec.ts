@@ -1,5 +1,13 @@
 import type { BrokerMessage } from '../../src/broker/message-broker.js';
-import { HEARTBEAT_EOL, deliveryLines, encodeFrame, messageHead, messageTail } from '../../src/codec/stomp-encoder.js';
+import {
+  HEARTBEAT_EOL,
+  deliveryLines,
+  encodeFrame,
+  messageHead,
+  messageTail,
+  sequenceLinesLength,
+  writeSequenceLines,
+} from '../../src/codec/stomp-encoder.js';
 import { decodeChunks } from './decoder-harness.js';
 
 const text = (buffer: Buffer) => buffer.toString('latin1');
@@ -147,6 +155,19 @@ describe('deliveryLines', () => {
 
   it('writes non-ASCII ids as UTF-8', () => {
     expect(deliveryLines('é', 'é', false, '1.2').toString('utf8')).toBe('message-id:é\nack:é\n');
+  });
+});
+
+describe('writeSequenceLines', () => {
+  // The embedded broker's numeric ids, written in place: the same bytes as deliveryLines of their decimal form.
+  it.each([1, 9, 10, 99, 100, 123456, 999999, 1000000, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1])('sequence %d', (sequence) => {
+    for (const withAck of [true, false]) {
+      const expected = text(deliveryLines(String(sequence), withAck ? String(sequence) : undefined, false, '1.2'));
+      const out = Buffer.alloc(sequenceLinesLength(sequence, withAck) + 4, '#');
+      const end = writeSequenceLines(out, 2, sequence, withAck);
+      expect(end).toBe(out.length - 2);
+      expect(text(out)).toBe(`##${expected}##`);
+    }
   });
 });
 

@@ -66,24 +66,74 @@ export function encodeFrame(
  */
 export function messageTail(message: BrokerMessage, version: StompVersion): Buffer {
   const flavour = versionFlavour(version);
-  const cache = (message.encoded ??= []);
+  // Exactly three slots: an empty array given index 2 would get room for 17.
+  const cache = (message.encoded ??= [undefined, undefined, undefined]);
   const cached = cache[flavour];
   if (cached !== undefined) return cached;
   const body = message.body;
+  const bodyLength = body.length;
   // A user-destination message shows what the client subscribed to (`/user/queue/x`).
   const destination = destinationLine(message.deliveredAs ?? message.destination, flavour);
-  const headers = headerLines(message.headers, flavour, true);
-  const headersLength = headers.length === 0 ? 0 : Buffer.byteLength(headers);
-  const length = `content-length:${body.length}\n\n`; // ASCII
-  const tail = Buffer.allocUnsafe(destination.length + headersLength + length.length + body.length + 1);
+  const headers = userHeaderLines(message.headers, flavour);
+  const digits = digitCount(bodyLength);
+  const length = destination.length + headers.length + CONTENT_LENGTH.length + digits + 2 + bodyLength + 1;
+  const tail = Buffer.allocUnsafe(length);
   tail.set(destination, 0);
   let o = destination.length;
-  if (headersLength > 0) o += tail.write(headers, o, 'utf8');
-  for (let i = 0; i < length.length; i++) tail[o++] = length.charCodeAt(i);
+  if (headers.length > 0) {
+    tail.set(headers, o);
+    o += headers.length;
+  }
+  for (let i = 0; i < CONTENT_LENGTH.length; i++) tail[o++] = CONTENT_LENGTH[i]!;
+  o = writeDigits(tail, o, bodyLength, digits);
+  tail[o++] = 10;
+  tail[o++] = 10;
   tail.set(body, o);
-  tail[o + body.length] = 0;
+  tail[o + bodyLength] = 0;
   cache[flavour] = tail;
   return tail;
+}
+
+const CONTENT_LENGTH = Buffer.from('content-length:');
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// The user headers of the last message encoded (names and values in order, their flavour and their
+// bytes): a producer mostly sends the same few headers (`content-type`), so consecutive messages
+// reuse the bytes instead of escaping and encoding them again. Values the decoder gives out for a
+// repeated header are the same strings, so the comparison is mostly by reference.
+const lastHeaderNames: string[] = [];
+const lastHeaderValues: string[] = [];
+let lastHeadersFlavour: EscapeFlavour = 2;
+let lastHeaderBytes: Buffer = Buffer.alloc(0);
+
+/** headerLines(headers, flavour, true) as bytes (never written into: shared by consecutive calls). */
+function userHeaderLines(headers: StompHeaders, flavour: EscapeFlavour): Buffer {
+  let count = 0;
+  let same = flavour === lastHeadersFlavour;
+  // Own enumerable names in Object.keys order, without making the keys array.
+  for (const name in headers) {
+    if (!hasOwn.call(headers, name) || name === 'content-length' || name === '' || name === 'destination') continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (count >= lastHeaderNames.length || lastHeaderNames[count] !== name || lastHeaderValues[count] !== value) {
+      same = false;
+      break;
+    }
+    count++;
+  }
+  if (same && count === lastHeaderNames.length) return lastHeaderBytes;
+  lastHeaderNames.length = 0;
+  lastHeaderValues.length = 0;
+  for (const name of Object.keys(headers)) {
+    if (name === 'content-length' || name === '' || name === 'destination') continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    lastHeaderNames.push(name);
+    lastHeaderValues.push(value);
+  }
+  lastHeadersFlavour = flavour;
+  lastHeaderBytes = Buffer.from(headerLines(headers, flavour, true));
+  return lastHeaderBytes;
 }
 
 // The last `destination` line encoded: consecutive messages mostly go to the same destination

@@ -187,4 +187,25 @@ describe('messageTail: consecutive messages', () => {
     expect(tail('/queue/c-user1', '1.2', {}, '/user/queue/c')).toBe('destination:/user/queue/c\ncontent-length:1\n\nb\0');
     expect(tail('/queue/c', '1.2', { é: 'ü' })).toBe(Buffer.from('destination:/queue/c\né:ü\ncontent-length:1\n\nb\0').toString('latin1'));
   });
+
+  // The user headers' bytes of the previous message are reused when names and values repeat: any difference must show.
+  it('writes each message its own user headers (values, names, order, count and flavour changing between messages)', () => {
+    const tail = (headers: Record<string, string>, version: '1.0' | '1.1' | '1.2' = '1.2') =>
+      text(messageTail({ destination: '/q', headers, body: Buffer.from('b') }, version));
+    const expected = (lines: string) => `destination:/q\n${lines}content-length:1\n\nb\0`;
+    expect(tail({ 'content-type': 'text/plain' })).toBe(expected('content-type:text/plain\n'));
+    expect(tail({ 'content-type': 'text/plain' })).toBe(expected('content-type:text/plain\n'));
+    expect(tail({ 'content-type': 'text/html' })).toBe(expected('content-type:text/html\n'));
+    expect(tail({ 'content-typf': 'text/html' })).toBe(expected('content-typf:text/html\n'));
+    expect(tail({ 'content-typf': 'text/html', a: '1' })).toBe(expected('content-typf:text/html\na:1\n'));
+    expect(tail({ a: '1', 'content-typf': 'text/html' })).toBe(expected('a:1\ncontent-typf:text/html\n'));
+    expect(tail({ a: '1' })).toBe(expected('a:1\n'));
+    expect(tail({})).toBe(expected(''));
+    expect(tail({ a: 'v:1' }, '1.2')).toBe(expected('a:v\\c1\n'));
+    expect(tail({ a: 'v:1' }, '1.0')).toBe(expected('a:v:1\n'));
+    expect(tail({ a: 'v:1', destination: '/other', 'content-length': '9' }, '1.0')).toBe(expected('a:v:1\n'));
+    const inherited = Object.create({ inherited: 'x' }) as Record<string, string>;
+    inherited.own = 'y';
+    expect(tail(inherited)).toBe(expected('own:y\n'));
+  });
 });

@@ -25,6 +25,11 @@ export class BrokerDelivery implements Delivery {
     readonly redelivered: boolean,
   ) {}
 
+  /** Delivery: a queue message goes to one consumer only. */
+  get single(): boolean {
+    return this.subscription.queue !== undefined;
+  }
+
   /** Delivery: the MESSAGE `message-id` (and `ack`), made on demand (interceptors, rules, tests). */
   get messageId(): string {
     return this.sequence < 0 ? this.message.id! : String(this.sequence);

@@ -70,28 +70,56 @@ export function messageTail(message: BrokerMessage, version: StompVersion): Buff
   const cache = (message.encoded ??= [undefined, undefined, undefined]);
   const cached = cache[flavour];
   if (cached !== undefined) return cached;
-  const body = message.body;
-  const bodyLength = body.length;
-  // A user-destination message shows what the client subscribed to (`/user/queue/x`).
-  const destination = destinationLine(message.deliveredAs ?? message.destination, flavour);
-  const headers = userHeaderLines(message.headers, flavour);
-  const digits = digitCount(bodyLength);
-  const length = destination.length + headers.length + CONTENT_LENGTH.length + digits + 2 + bodyLength + 1;
-  const tail = Buffer.allocUnsafe(length);
-  tail.set(destination, 0);
-  let o = destination.length;
-  if (headers.length > 0) {
-    tail.set(headers, o);
-    o += headers.length;
-  }
-  for (let i = 0; i < CONTENT_LENGTH.length; i++) tail[o++] = CONTENT_LENGTH[i]!;
-  o = writeDigits(tail, o, bodyLength, digits);
-  tail[o++] = 10;
-  tail[o++] = 10;
-  tail.set(body, o);
-  tail[o + bodyLength] = 0;
+  const tail = Buffer.allocUnsafe(prepareMessageTail(message, version));
+  writeMessageTail(tail, 0, message.body);
   cache[flavour] = tail;
   return tail;
+}
+
+/** The tail messageTail() cached for this version, if any (nothing is encoded). */
+export function cachedMessageTail(message: BrokerMessage, version: StompVersion): Buffer | undefined {
+  return message.encoded?.[versionFlavour(version)];
+}
+
+// The parts prepareMessageTail() worked out for the writeMessageTail() call that follows it.
+let preparedDestination: Buffer = Buffer.alloc(0);
+let preparedHeaders: Buffer = preparedDestination;
+let preparedDigits = 1;
+
+/**
+ * The length of messageTail(message, version), readying writeMessageTail() to write those bytes:
+ * a message that goes to one subscriber only (a queue's) is written straight into the session's
+ * output, with no tail Buffer made and kept on the message. Call the two as a pair, with no other
+ * encoder call between them.
+ */
+export function prepareMessageTail(message: BrokerMessage, version: StompVersion): number {
+  const flavour = versionFlavour(version);
+  // A user-destination message shows what the client subscribed to (`/user/queue/x`).
+  preparedDestination = destinationLine(message.deliveredAs ?? message.destination, flavour);
+  preparedHeaders = userHeaderLines(message.headers, flavour);
+  const bodyLength = message.body.length;
+  preparedDigits = digitCount(bodyLength);
+  return preparedDestination.length + preparedHeaders.length + CONTENT_LENGTH.length + preparedDigits + 2 + bodyLength + 1;
+}
+
+/** Writes the tail prepareMessageTail() measured (`body` is that message's) at out[at...]; returns the end. */
+export function writeMessageTail(out: Uint8Array, at: number, body: Uint8Array): number {
+  const destination = preparedDestination;
+  const headers = preparedHeaders;
+  out.set(destination, at);
+  let o = at + destination.length;
+  if (headers.length > 0) {
+    out.set(headers, o);
+    o += headers.length;
+  }
+  for (let i = 0; i < CONTENT_LENGTH.length; i++) out[o++] = CONTENT_LENGTH[i]!;
+  o = writeDigits(out, o, body.length, preparedDigits);
+  out[o++] = 10;
+  out[o++] = 10;
+  out.set(body, o);
+  o += body.length;
+  out[o++] = 0;
+  return o;
 }
 
 const CONTENT_LENGTH = Buffer.from('content-length:');

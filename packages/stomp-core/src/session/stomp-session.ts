@@ -3,13 +3,16 @@ import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-br
 import { StompDecoder } from '../codec/stomp-decoder.js';
 import {
   HEARTBEAT_EOL,
+  cachedMessageTail,
   deliveryLines,
   encodeFrame,
   messageHead,
   messageIdLine,
   messageTail,
+  prepareMessageTail,
   sequenceLinesLength,
   subscriptionHead,
+  writeMessageTail,
   writeSequenceLines,
 } from '../codec/stomp-encoder.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
@@ -274,7 +277,6 @@ export class StompSession implements BrokerClient {
     // Nothing is encoded per subscriber on a fan-out: the head is cached per subscription, the
     // tail per message, and auto deliveries share the message's cached id line.
     const head = (subscription.encodedHead ??= subscriptionHead(subscription.id, this.version));
-    const tail = messageTail(message, this.version);
     const sequence = delivery.sequence;
     if (sequence === undefined || sequence < 0 || delivery.redelivered) {
       this.send(head);
@@ -284,18 +286,22 @@ export class StompSession implements BrokerClient {
         const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
         this.send(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
       }
-      this.send(tail);
+      this.send(messageTail(message, this.version));
       return;
     }
-    // A broker-made id: the whole MESSAGE goes into the outbound slab, its id digits written in place.
+    // A broker-made id: the whole MESSAGE goes into the outbound slab, its id digits written in
+    // place, and a message for this subscriber alone (a queue's) is encoded there too.
     const withAck = subscription.ack !== 'auto';
-    const length = head.length + sequenceLinesLength(sequence, withAck) + tail.length;
+    const tail = delivery.single === true ? cachedMessageTail(message, this.version) : messageTail(message, this.version);
+    const lines = sequenceLinesLength(sequence, withAck);
+    const length = head.length + lines + (tail === undefined ? prepareMessageTail(message, this.version) : tail.length);
     const out = this.out;
     const slab = out.room(length);
     let at = out.end;
     slab.set(head, at);
     at = writeSequenceLines(slab, at + head.length, sequence, withAck);
-    slab.set(tail, at);
+    if (tail === undefined) writeMessageTail(slab, at, message.body);
+    else slab.set(tail, at);
     out.commit(length);
     this.queued();
   }

@@ -5,7 +5,9 @@ import {
   encodeFrame,
   messageHead,
   messageTail,
+  prepareMessageTail,
   sequenceLinesLength,
+  writeMessageTail,
   writeSequenceLines,
 } from '../../src/codec/stomp-encoder.js';
 import { decodeChunks } from './decoder-harness.js';
@@ -168,6 +170,25 @@ describe('writeSequenceLines', () => {
       expect(end).toBe(out.length - 2);
       expect(text(out)).toBe(`##${expected}##`);
     }
+  });
+});
+
+describe('prepareMessageTail + writeMessageTail', () => {
+  // A queue message is written straight into the session's output: the same bytes as its cached tail.
+  it.each([
+    ['/queue/a', {}, 'body', '1.2'],
+    ['/queue/a:b', { 'content-type': 'text/plain', 'x-k': 'v:1\n' }, '', '1.2'],
+    ['/queue/a:b', { 'content-type': 'text/plain', 'x-k': 'v:1' }, 'x'.repeat(12345), '1.1'],
+    ['/queue/é', { é: 'ü' }, 'b\0b', '1.0'],
+  ] as const)('destination %j, headers %j (body %#), STOMP %s', (destination, headers, body, version) => {
+    const expected = messageTail({ destination, headers, body: Buffer.from(body) }, version);
+    const message: BrokerMessage = { destination, headers, body: Buffer.from(body) };
+    const length = prepareMessageTail(message, version);
+    const out = Buffer.alloc(length + 3, '#');
+    expect(writeMessageTail(out, 1, message.body)).toBe(length + 1);
+    expect(out.subarray(1, length + 1).equals(expected)).toBe(true);
+    expect(text(out.subarray(0, 1)) + text(out.subarray(length + 1))).toBe('###');
+    expect(message.encoded).toBeUndefined(); // nothing cached on the message
   });
 });
 

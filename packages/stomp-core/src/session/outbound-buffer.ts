@@ -1,22 +1,23 @@
 const EMPTY = Buffer.alloc(0);
 /** Smallest slab: from Buffer's shared pool (allocUnsafe below 4 KiB), so a quiet session costs little. */
 const MIN_SLAB = 512;
-/** Largest slab: what a busy session writes in a few turns. */
-const MAX_SLAB = 64 * 1024;
+/** Largest slab kept from one turn to the next; a session writing more per turn gets a slab per turn. */
+const MAX_KEPT = 64 * 1024;
 /** Slabs up to this size are let go after every flush (the pool gives them back cheaply). */
 const KEEP_ABOVE = 1024;
-/** A chunk this large is queued as it is, not copied into a slab. */
-const COPY_LIMIT = 8 * 1024;
 
 /**
- * A session's outbound bytes of one turn, written into a slab instead of queued as many small
- * Buffers: a MESSAGE is its cached head, its per-delivery id lines and its cached tail, and
- * writing their bytes here (the id lines straight from the number) makes no Buffer per delivery,
- * no array of pieces and no concatenation at flush. take() hands out the turn's bytes as one
- * view of the slab and the next turn writes on after them: bytes handed out are never written
- * again (the transport may still hold them), so a slab is replaced, never reused from its start.
- * Slab sizes follow what the session writes per turn (doubling when a turn fills one, halving
- * when turns use little), and a small slab is not kept between turns.
+ * A session's outbound bytes of one turn. A MESSAGE from the embedded broker is written into a
+ * slab (its cached head, its id lines straight from the number, its tail), so it makes no Buffer
+ * per delivery, and a turn of such deliveries needs no array of pieces and no concatenation at
+ * flush. Whole chunks (cached fan-out heads and tails, encoded frames) are queued by reference
+ * and joined at take(), as copying them into the slab would only move that copy (and measured
+ * slower on a 100-subscriber fan-out). take() hands out the turn's bytes as one view of the slab
+ * when they are all there, and the next turn writes on after them: bytes handed out are never
+ * written again (the transport may still hold them), so a slab is replaced, never reused from its start.
+ * A slab is sized from what the session wrote in recent turns (room for about three of them, so
+ * one allocation serves several turns and a turn seldom spills into a second slab); a small slab,
+ * or one without room for another turn, is not kept between turns.
  */
 export class OutboundBuffer {
   /** Bytes queued and not taken yet. */
@@ -26,8 +27,11 @@ export class OutboundBuffer {
   private slab: Buffer = EMPTY;
   /** Slab bytes before this were taken already. */
   private start = 0;
-  private nextSize = MIN_SLAB;
-  /** Earlier parts of this turn when a slab filled up or a large chunk came: sent together with the slab's part. */
+  /** Bytes the session writes into slabs per turn, about (quick to rise, slow to fall). */
+  private expected = 0;
+  /** Bytes copied into slabs during this turn. */
+  private copied = 0;
+  /** Earlier parts of this turn (chunks pushed, slabs filled): joined with the slab's part by take(). */
   private pieces: Buffer[] | undefined;
 
   /**
@@ -37,8 +41,11 @@ export class OutboundBuffer {
   room(n: number): Buffer {
     if (this.slab.length - this.end >= n) return this.slab;
     this.seal();
-    let size = this.nextSize;
-    if (this.slab !== EMPTY && size < MAX_SLAB) this.nextSize = size = size * 2; // a turn filled one: bigger ones
+    // Room for about three turns like the recent ones (one when they are large), and when this
+    // turn already outgrew that, at least as much again as it wrote so far.
+    const expected = this.expected;
+    let size = expected * 3 <= MAX_KEPT ? Math.max(expected * 3, MIN_SLAB) : expected + (expected >> 2);
+    if (this.copied > size) size = this.copied;
     this.slab = Buffer.allocUnsafe(Math.max(size, n));
     this.start = this.end = 0;
     return this.slab;
@@ -47,20 +54,17 @@ export class OutboundBuffer {
   commit(n: number): void {
     this.end += n;
     this.length += n;
+    this.copied += n;
   }
 
-  /** Queues a whole chunk: copied when small, kept by reference when large. */
+  /**
+   * Queues a whole chunk by reference (cached heads and tails of a fan-out, frames encoded
+   * whole): copying it here would only move the copy that take() makes when it joins the parts.
+   */
   push(chunk: Buffer): void {
-    const n = chunk.length;
-    if (n >= COPY_LIMIT) {
-      this.seal();
-      (this.pieces ??= []).push(chunk);
-      this.length += n;
-      return;
-    }
-    const slab = this.room(n);
-    slab.set(chunk, this.end);
-    this.commit(n);
+    this.seal();
+    (this.pieces ??= []).push(chunk);
+    this.length += chunk.length;
   }
 
   /** Everything queued, as one Buffer (empty when nothing is), and the buffer is empty again. */
@@ -77,10 +81,11 @@ export class OutboundBuffer {
     }
     this.start = this.end;
     this.length = 0;
+    this.expected = Math.max(this.copied, this.expected - (this.expected >> 2));
+    this.copied = 0;
     const slab = this.slab;
-    // A turn that used little of a slab: smaller ones from now on.
-    if (length * 8 < this.nextSize && this.nextSize > MIN_SLAB) this.nextSize >>= 1;
-    if (slab.length <= KEEP_ABOVE || (slab.length - this.end) * 4 < slab.length) this.drop();
+    // Kept only when the next turn probably fits in what is left, and the slab is worth keeping.
+    if (slab.length <= KEEP_ABOVE || slab.length > MAX_KEPT || slab.length - this.end < this.expected) this.drop();
     return out;
   }
 
@@ -88,6 +93,7 @@ export class OutboundBuffer {
   clear(): void {
     this.pieces = undefined;
     this.length = 0;
+    this.copied = 0;
     this.drop();
   }
 

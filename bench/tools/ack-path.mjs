@@ -4,8 +4,13 @@
 // through in-memory StompConnections of the built StompServer. No load generator, no kernel,
 // no scheduler: its time (or `perf stat -e instructions`) is a before/after figure for the
 // server's own SEND → MESSAGE → ACK work that does not depend on what else the machine runs.
-//   npm run build && node bench/tools/ack-path.mjs [--messages 300000] [--batch 100] [--runs 5]
+// `--inflight N` holds the ACKs back so about N deliveries stay unacknowledged, as with the shared
+// harness's prefetch 1000: what is pending must survive garbage collections, which changes their
+// cost. The GC share (time in GC pauses / run time, from PerformanceObserver) is printed too; run
+// under `--trace-gc-nvp` for allocated and promoted bytes.
+//   npm run build && node bench/tools/ack-path.mjs [--messages 300000] [--batch 100] [--inflight 0] [--runs 5]
 //   perf stat -e instructions:u node bench/tools/ack-path.mjs --runs 1
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { StompServer } from '../../packages/stomp-core/dist/index.js';
 
@@ -14,8 +19,10 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '300000' },
     batch: { type: 'string', default: '100' },
     runs: { type: 'string', default: '5' },
+    inflight: { type: 'string', default: '0' },
   },
 });
+const INFLIGHT = Number(values.inflight);
 const MESSAGES = Number(values.messages);
 const BATCH = Number(values.batch);
 const RUNS = Number(values.runs);
@@ -79,28 +86,57 @@ async function run() {
   producer.take();
   consumer.take();
   const body = Buffer.alloc(128, 120);
-  const send = Buffer.concat([Buffer.from('SEND\ndestination:/queue/ack.path\ncontent-length:128\n\n'), body, Buffer.from([0])]);
+  // The shared harness's SEND: destination, content-type, content-length.
+  const send = Buffer.concat([
+    Buffer.from('SEND\ndestination:/queue/ack.path\ncontent-type:text/plain\ncontent-length:128\n\n'),
+    body,
+    Buffer.from([0]),
+  ]);
   const batch = Buffer.concat(Array.from({ length: BATCH }, () => send));
   let acked = 0;
+  // ACK chunks not sent yet, oldest first, and the deliveries they cover.
+  const held = [];
+  let heldCount = 0;
+  gcNs = 0;
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   for (let sent = 0; sent < MESSAGES; sent += BATCH) {
     producer.events.data(batch);
     await turn();
-    const { chunk, count } = acksFor(consumer.take());
-    consumer.events.data(chunk);
-    acked += count;
+    const acks = acksFor(consumer.take());
+    held.push(acks);
+    heldCount += acks.count;
+    while (held.length > 0 && (heldCount >= INFLIGHT || sent + BATCH >= MESSAGES)) {
+      const { chunk, count } = held.shift();
+      heldCount -= count;
+      consumer.events.data(chunk);
+      acked += count;
+    }
   }
   const ns = Number(process.hrtime.bigint() - started);
+  const cpu = process.cpuUsage(cpuStarted);
+  cpuNs.push(((cpu.user + cpu.system) * 1000) / MESSAGES);
+  await turn(); // the last GC entries arrive asynchronously
+  gcShares.push(gcNs / ns);
   const pending = server.broker.pendingCount(consumerSession);
   if (acked !== MESSAGES || pending !== 0) throw new Error(`acked ${acked} of ${MESSAGES}, ${pending} still pending`);
   await server.close();
   return ns / MESSAGES;
 }
 
+let gcNs = 0;
+const gcShares = [];
+/** CPU time (all threads: the GC helpers too) per message: what other processes on the machine change least. */
+const cpuNs = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcNs += entry.duration * 1e6;
+}).observe({ entryTypes: ['gc'] });
+
 const results = [];
 for (let i = 0; i < RUNS; i++) results.push(await run());
 const sorted = [...results].sort((a, b) => a - b);
 console.log(
-  `ack path: ${MESSAGES} × (SEND → MESSAGE → ACK), batches of ${BATCH}: ` +
-    `median ${sorted[Math.floor(RUNS / 2)].toFixed(0)} ns/message (runs: ${results.map((r) => r.toFixed(0)).join(', ')})`,
+  `ack path: ${MESSAGES} × (SEND → MESSAGE → ACK), batches of ${BATCH}, ${INFLIGHT} in flight: ` +
+    `median ${sorted[Math.floor(RUNS / 2)].toFixed(0)} ns/message (runs: ${results.map((r) => r.toFixed(0)).join(', ')}), ` +
+    `CPU ${cpuNs.map((c) => c.toFixed(0)).join(', ')} ns/message, GC share ${gcShares.map((g) => `${(g * 100).toFixed(0)}%`).join(', ')}`,
 );

@@ -4,8 +4,8 @@ import type { BrokerQueue } from './broker-queue.js';
 
 /**
  * One MESSAGE to one subscription. A single class so every delivery has the same shape (the
- * session reads the same four fields for each). For client and client-individual subscriptions
- * the delivery object itself is the pending-ack record.
+ * session reads the same fields for each). For client and client-individual subscriptions the
+ * delivery object itself is the pending-ack record.
  */
 export class BrokerDelivery implements Delivery {
   /** Neighbours in the subscription's PendingDeliveries while unacknowledged (the list lives in the deliveries). */
@@ -15,9 +15,25 @@ export class BrokerDelivery implements Delivery {
   constructor(
     readonly subscription: BrokerSubscription,
     readonly message: BrokerMessage,
-    readonly messageId: string,
+    /**
+     * The client-unique number whose decimal form is the `message-id` (see ClientState); -1 for an
+     * auto delivery of a topic message, whose id is the message's shared `id`. A number, not a
+     * string: the session writes its digits straight into the MESSAGE and the ACK finds it again
+     * by number, so no id string is made per delivery.
+     */
+    readonly sequence: number,
     readonly redelivered: boolean,
   ) {}
+
+  /** Delivery: a queue message goes to one consumer only. */
+  get single(): boolean {
+    return this.subscription.queue !== undefined;
+  }
+
+  /** Delivery: the MESSAGE `message-id` (and `ack`), made on demand (interceptors, rules, tests). */
+  get messageId(): string {
+    return this.sequence < 0 ? this.message.id! : String(this.sequence);
+  }
 }
 
 /** A subscription inside the embedded broker: the public fields plus its delivery state. */
@@ -53,15 +69,101 @@ export class BrokerSubscription implements Subscription {
 /** The broker's record of one client: its subscriptions, its pending acks and its message-id counter. */
 export class ClientState {
   readonly subscriptions = new Map<string, BrokerSubscription>();
-  /** Every unacknowledged delivery of the client, by message id, in delivery order. */
-  readonly pending = new Map<string, BrokerDelivery>();
+  /** Every unacknowledged delivery of the client, by sequence. */
+  readonly pending = new PendingBySequence();
   private sequence = 0;
 
   constructor(readonly client: BrokerClient) {}
 
-  /** Unique among this client's deliveries; the MESSAGE `message-id` and `ack` header. */
-  nextMessageId(): string {
-    return String(++this.sequence);
+  /** Unique among this client's deliveries; its decimal form is the MESSAGE `message-id` and `ack` header. */
+  nextSequence(): number {
+    return ++this.sequence;
+  }
+}
+
+/**
+ * The sequence an ACK/NACK id names: a broker-made id is the canonical decimal form of a positive
+ * integer (no sign, no leading zero), so anything else names no delivery (-1).
+ */
+export function parseSequence(id: string): number {
+  const length = id.length;
+  if (length === 0 || length > 15 || id.charCodeAt(0) === 0x30) return -1;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Slots of a PendingBySequence when it is created; it grows by doubling while it stays dense. */
+const FIRST_SLOTS = 64;
+
+/**
+ * A client's unacknowledged deliveries found by sequence: a ring of slots indexed by the
+ * sequence's low bits, so tracking and acknowledging allocate nothing (a Map would add and drop
+ * an entry per delivery). Sequences grow by one per delivery, so the pending ones mostly fall in
+ * distinct slots; when a delivery needs a slot still held by an older pending one, the ring
+ * doubles if at least a quarter of it is pending, otherwise the older delivery (long
+ * unacknowledged) moves to a Map: the ring's size stays proportional to what is pending.
+ */
+export class PendingBySequence {
+  private slots: (BrokerDelivery | undefined)[] = new Array<BrokerDelivery | undefined>(FIRST_SLOTS).fill(undefined);
+  private overflow: Map<number, BrokerDelivery> | undefined;
+  size = 0;
+
+  add(delivery: BrokerDelivery): void {
+    let slots = this.slots;
+    let index = delivery.sequence & (slots.length - 1);
+    const held = slots[index];
+    if (held !== undefined) {
+      if (this.size * 4 >= slots.length) {
+        this.grow();
+        slots = this.slots;
+        index = delivery.sequence & (slots.length - 1);
+      }
+      const still = slots[index];
+      if (still !== undefined) (this.overflow ??= new Map()).set(still.sequence, still);
+    }
+    slots[index] = delivery;
+    this.size++;
+  }
+
+  get(sequence: number): BrokerDelivery | undefined {
+    const found = this.slots[sequence & (this.slots.length - 1)];
+    if (found !== undefined && found.sequence === sequence) return found;
+    return this.overflow?.get(sequence);
+  }
+
+  /** Forgets a delivery added before (one that is not here is left alone). */
+  delete(delivery: BrokerDelivery): void {
+    const slots = this.slots;
+    const index = delivery.sequence & (slots.length - 1);
+    if (slots[index] === delivery) {
+      slots[index] = undefined;
+      this.size--;
+    } else if (this.overflow?.get(delivery.sequence) === delivery) {
+      this.overflow.delete(delivery.sequence);
+      this.size--;
+    }
+  }
+
+  clear(): void {
+    this.slots = new Array<BrokerDelivery | undefined>(FIRST_SLOTS).fill(undefined);
+    this.overflow = undefined;
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Array<BrokerDelivery | undefined>(old.length * 2).fill(undefined);
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      const delivery = old[i];
+      if (delivery !== undefined) slots[delivery.sequence & mask] = delivery;
+    }
+    this.slots = slots;
   }
 }
 
@@ -128,11 +230,11 @@ export class PendingDeliveries {
 /** Records an unacknowledged delivery on its subscription (in order) and its client (by id). */
 export function trackDelivery(delivery: BrokerDelivery): void {
   delivery.subscription.pending.push(delivery);
-  delivery.subscription.owner.pending.set(delivery.messageId, delivery);
+  delivery.subscription.owner.pending.add(delivery);
 }
 
 /** Forgets an acknowledged, NACKed or returned delivery. */
 export function untrackDelivery(delivery: BrokerDelivery): void {
   delivery.subscription.pending.remove(delivery);
-  delivery.subscription.owner.pending.delete(delivery.messageId);
+  delivery.subscription.owner.pending.delete(delivery);
 }

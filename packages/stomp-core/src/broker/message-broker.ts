@@ -58,6 +58,17 @@ export interface Delivery {
    * (`BrokerMessage.id`): nothing acks them, and `subscription` tells them apart.
    */
   readonly messageId: string;
+  /**
+   * Set by the embedded broker: when it is 0 or more, `messageId` is its decimal form (the
+   * client's delivery sequence), and the session writes the digits without making the string.
+   */
+  readonly sequence?: number;
+  /**
+   * True when this delivery is the message's only one (a queue hands each message to one
+   * consumer): the session encodes it straight into its output instead of caching its encoding on
+   * the message for other subscribers.
+   */
+  readonly single?: boolean;
   /** True when this message was delivered before and came back (NACK, unsubscribe, disconnect). */
   readonly redelivered: boolean;
 }

@@ -106,7 +106,7 @@ export class QueueDispatcher {
   }
 
   private deliver(queue: BrokerQueue, consumer: BrokerSubscription, message: BrokerMessage, redelivered: boolean): void {
-    const delivery = new BrokerDelivery(consumer, message, consumer.owner.nextMessageId(), redelivered);
+    const delivery = new BrokerDelivery(consumer, message, consumer.owner.nextSequence(), redelivered);
     queue.unacked++;
     if (consumer.ack !== 'auto') {
       trackDelivery(delivery);

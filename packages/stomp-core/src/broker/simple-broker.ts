@@ -6,7 +6,7 @@ import { Deque } from '../util/deque.js';
 import { isPattern } from '../util/destination-pattern.js';
 import { checkPositiveInteger, isUnderAnyPrefix, parsePrefetchCount } from './broker-options.util.js';
 import type { BrokerQueue } from './broker-queue.js';
-import { BrokerDelivery, BrokerSubscription, ClientState, trackDelivery, untrackDelivery } from './broker-subscription.js';
+import { BrokerDelivery, BrokerSubscription, ClientState, parseSequence, trackDelivery, untrackDelivery } from './broker-subscription.js';
 import { QueueDispatcher } from './queue-dispatcher.js';
 import type { AckMode, BrokerClient, BrokerMessage, MessageBroker } from './message-broker.js';
 import { DEFAULT_SIMPLE_BROKER_OPTIONS, type SimpleBrokerOptions } from './simple-broker-options.js';
@@ -83,12 +83,14 @@ export class SimpleBroker implements MessageBroker {
     const subscriptions = [...owner.subscriptions.values()];
     owner.subscriptions.clear();
     for (const subscription of subscriptions) this.deactivate(subscription);
-    // Unacknowledged queue messages return per queue in this client's delivery order.
-    const returned = new Map<BrokerQueue, BrokerDelivery[]>();
-    for (const delivery of owner.pending.values()) {
-      const queue = delivery.subscription.queue;
-      if (queue !== undefined) appendTo(returned, queue, delivery);
+    // Unacknowledged queue messages return per queue in this client's delivery order (sequence order).
+    const unacked: BrokerDelivery[] = [];
+    for (const subscription of subscriptions) {
+      if (subscription.queue !== undefined) for (let d = subscription.pending.first; d !== undefined; d = d.next) unacked.push(d);
     }
+    unacked.sort((a, b) => a.sequence - b.sequence);
+    const returned = new Map<BrokerQueue, BrokerDelivery[]>();
+    for (const delivery of unacked) appendTo(returned, delivery.subscription.queue!, delivery);
     owner.pending.clear();
     for (const subscription of subscriptions) {
       subscription.pending.clear();
@@ -145,7 +147,7 @@ export class SimpleBroker implements MessageBroker {
     owner.subscriptions.delete(id);
     this.deactivate(subscription);
     const returned = subscription.pending.toArray();
-    for (const delivery of returned) owner.pending.delete(delivery.messageId);
+    for (const delivery of returned) owner.pending.delete(delivery);
     subscription.pending.clear();
     if (subscription.inFlight !== undefined) returned.push(subscription.inFlight);
     subscription.inFlight = undefined;
@@ -271,9 +273,10 @@ export class SimpleBroker implements MessageBroker {
       if (!subscription.active) continue; // unsubscribed during this fan-out
       // Auto deliveries share the message's id, so the session writes a cached id line and head
       // instead of encoding a head per subscriber; acked deliveries need ids of their own.
-      const messageId =
-        subscription.ack === 'auto' ? (message.id ??= `m${++this.messageSequence}`) : subscription.owner.nextMessageId();
-      const delivery = new BrokerDelivery(subscription, message, messageId, false);
+      let sequence = -1; // auto: the message's shared id
+      if (subscription.ack === 'auto') message.id ??= `m${++this.messageSequence}`;
+      else sequence = subscription.owner.nextSequence();
+      const delivery = new BrokerDelivery(subscription, message, sequence, false);
       if (subscription.ack !== 'auto') {
         if (!subscription.hasRoom) {
           this.dropped++;
@@ -295,7 +298,8 @@ export class SimpleBroker implements MessageBroker {
   }
 
   private pendingDelivery(client: BrokerClient, messageId: string): BrokerDelivery {
-    const delivery = this.clients.get(client)?.pending.get(messageId);
+    const sequence = parseSequence(messageId);
+    const delivery = sequence < 0 ? undefined : this.clients.get(client)?.pending.get(sequence);
     if (delivery === undefined) {
       throw new StompProtocolError(StompErrorCode.UNKNOWN_ACK, `No unacknowledged message with id '${messageId}'`);
     }

@@ -5,6 +5,7 @@ import { GrowableBuffer } from './growable-buffer.js';
 import { createHeaderMap } from './header-map.js';
 import { escapeFlavour, unescapeHeader, type EscapeFlavour } from './header-escaping.js';
 import { knownCommand, knownHeaderName, shortAscii } from './known-strings.js';
+import { RepeatedValues, repeatedSlot } from './repeated-values.js';
 import type { StompFrame, StompHeaders, StompVersion } from './stomp-frame.js';
 
 export interface StompDecoderHandler {
@@ -76,10 +77,8 @@ export class StompDecoder {
   private fixedBody: Buffer | undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
-  // Last `destination` decoded: its raw bytes, its text, and the flavour it was unescaped in.
-  private destinationRaw: Buffer | undefined;
-  private destinationText = '';
-  private destinationFlavour: EscapeFlavour = 2;
+  // Last values of the headers a producer repeats (destination, content-type, content-length).
+  private readonly repeated = new RepeatedValues();
 
   constructor(handler: StompDecoderHandler, options?: StompDecoderOptions) {
     this.handler = handler;
@@ -242,9 +241,20 @@ export class StompDecoder {
     if (colon === e) return this.fail(malformed('Header line without ":"'));
     if (colon === s) return this.fail(malformed('Header line with an empty name'));
     // Fast path: a known name is a constant, a short ASCII value without backslash is final as
-    // built; both read the same in every escaping flavour. Everything else: decode, unescape.
+    // built; both read the same in every escaping flavour. A repeated value of a header producers
+    // repeat is the string decoded last time. Everything else: decode, unescape.
     let name = knownHeaderName(buf, s, colon);
-    let value = name === 'destination' ? this.destinationValue(buf, colon + 1, e) : shortAscii(buf, colon + 1, e);
+    const slot = name === undefined ? -1 : repeatedSlot(name);
+    let value: string | undefined;
+    if (slot < 0) {
+      value = shortAscii(buf, colon + 1, e);
+    } else {
+      value = this.repeated.find(slot, buf, colon + 1, e, this.flavour);
+      if (value === undefined) {
+        value = shortAscii(buf, colon + 1, e);
+        if (value !== undefined) this.repeated.remember(slot, buf, colon + 1, e, this.flavour, value);
+      }
+    }
     if (name === undefined || value === undefined) {
       const rawName = name ?? buf.toString('utf8', s, colon);
       const rawValue = value ?? buf.toString('utf8', colon + 1, e);
@@ -255,7 +265,7 @@ export class StompDecoder {
       if (n === undefined || v === undefined) return this.fail(invalidEscape(rawName, rawValue, n === undefined, flavour));
       name = n;
       value = v;
-      if (name === 'destination') this.rememberDestination(buf, colon + 1, e, value);
+      if (slot >= 0) this.repeated.remember(slot, buf, colon + 1, e, flavour, value);
     }
     const headers = this.headers!;
     // STOMP 1.2: repeated headers, only the first occurrence counts.
@@ -267,25 +277,6 @@ export class StompDecoder {
       this.contentLength = length;
     }
     return true;
-  }
-
-  /**
-   * The `destination` value of buf[s, e) when it is byte for byte the previous one decoded in the
-   * same escaping flavour (a producer sends to the same few destinations): the same string again,
-   * no decoding, and the broker's lookups by destination find its hash already computed.
-   */
-  private destinationValue(buf: Buffer, s: number, e: number): string | undefined {
-    const raw = this.destinationRaw;
-    if (raw === undefined || raw.length !== e - s || this.destinationFlavour !== this.flavour) return shortAscii(buf, s, e);
-    for (let i = 0; i < raw.length; i++) if (raw[i] !== buf[s + i]) return shortAscii(buf, s, e);
-    return this.destinationText;
-  }
-
-  private rememberDestination(buf: Buffer, s: number, e: number, value: string): void {
-    // A copy: the chunk is the transport's, and the cache must not keep it alive. Bounded by maxHeaderLength.
-    this.destinationRaw = Buffer.from(buf.subarray(s, e));
-    this.destinationText = value;
-    this.destinationFlavour = this.flavour;
   }
 
   // ---- body --------------------------------------------------------------------------------

@@ -66,24 +66,102 @@ export function encodeFrame(
  */
 export function messageTail(message: BrokerMessage, version: StompVersion): Buffer {
   const flavour = versionFlavour(version);
-  const cache = (message.encoded ??= []);
+  // Exactly three slots: an empty array given index 2 would get room for 17.
+  const cache = (message.encoded ??= [undefined, undefined, undefined]);
   const cached = cache[flavour];
   if (cached !== undefined) return cached;
-  const body = message.body;
-  // A user-destination message shows what the client subscribed to (`/user/queue/x`).
-  const destination = destinationLine(message.deliveredAs ?? message.destination, flavour);
-  const headers = headerLines(message.headers, flavour, true);
-  const headersLength = headers.length === 0 ? 0 : Buffer.byteLength(headers);
-  const length = `content-length:${body.length}\n\n`; // ASCII
-  const tail = Buffer.allocUnsafe(destination.length + headersLength + length.length + body.length + 1);
-  tail.set(destination, 0);
-  let o = destination.length;
-  if (headersLength > 0) o += tail.write(headers, o, 'utf8');
-  for (let i = 0; i < length.length; i++) tail[o++] = length.charCodeAt(i);
-  tail.set(body, o);
-  tail[o + body.length] = 0;
+  const tail = Buffer.allocUnsafe(prepareMessageTail(message, version));
+  writeMessageTail(tail, 0, message.body);
   cache[flavour] = tail;
   return tail;
+}
+
+/** The tail messageTail() cached for this version, if any (nothing is encoded). */
+export function cachedMessageTail(message: BrokerMessage, version: StompVersion): Buffer | undefined {
+  return message.encoded?.[versionFlavour(version)];
+}
+
+// The parts prepareMessageTail() worked out for the writeMessageTail() call that follows it.
+let preparedDestination: Buffer = Buffer.alloc(0);
+let preparedHeaders: Buffer = preparedDestination;
+let preparedDigits = 1;
+
+/**
+ * The length of messageTail(message, version), readying writeMessageTail() to write those bytes:
+ * a message that goes to one subscriber only (a queue's) is written straight into the session's
+ * output, with no tail Buffer made and kept on the message. Call the two as a pair, with no other
+ * encoder call between them.
+ */
+export function prepareMessageTail(message: BrokerMessage, version: StompVersion): number {
+  const flavour = versionFlavour(version);
+  // A user-destination message shows what the client subscribed to (`/user/queue/x`).
+  preparedDestination = destinationLine(message.deliveredAs ?? message.destination, flavour);
+  preparedHeaders = userHeaderLines(message.headers, flavour);
+  const bodyLength = message.body.length;
+  preparedDigits = digitCount(bodyLength);
+  return preparedDestination.length + preparedHeaders.length + CONTENT_LENGTH.length + preparedDigits + 2 + bodyLength + 1;
+}
+
+/** Writes the tail prepareMessageTail() measured (`body` is that message's) at out[at...]; returns the end. */
+export function writeMessageTail(out: Uint8Array, at: number, body: Uint8Array): number {
+  const destination = preparedDestination;
+  const headers = preparedHeaders;
+  out.set(destination, at);
+  let o = at + destination.length;
+  if (headers.length > 0) {
+    out.set(headers, o);
+    o += headers.length;
+  }
+  for (let i = 0; i < CONTENT_LENGTH.length; i++) out[o++] = CONTENT_LENGTH[i]!;
+  o = writeDigits(out, o, body.length, preparedDigits);
+  out[o++] = 10;
+  out[o++] = 10;
+  out.set(body, o);
+  o += body.length;
+  out[o++] = 0;
+  return o;
+}
+
+const CONTENT_LENGTH = Buffer.from('content-length:');
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// The user headers of the last message encoded (names and values in order, their flavour and their
+// bytes): a producer mostly sends the same few headers (`content-type`), so consecutive messages
+// reuse the bytes instead of escaping and encoding them again. Values the decoder gives out for a
+// repeated header are the same strings, so the comparison is mostly by reference.
+const lastHeaderNames: string[] = [];
+const lastHeaderValues: string[] = [];
+let lastHeadersFlavour: EscapeFlavour = 2;
+let lastHeaderBytes: Buffer = Buffer.alloc(0);
+
+/** headerLines(headers, flavour, true) as bytes (never written into: shared by consecutive calls). */
+function userHeaderLines(headers: StompHeaders, flavour: EscapeFlavour): Buffer {
+  let count = 0;
+  let same = flavour === lastHeadersFlavour;
+  // Own enumerable names in Object.keys order, without making the keys array.
+  for (const name in headers) {
+    if (!hasOwn.call(headers, name) || name === 'content-length' || name === '' || name === 'destination') continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (count >= lastHeaderNames.length || lastHeaderNames[count] !== name || lastHeaderValues[count] !== value) {
+      same = false;
+      break;
+    }
+    count++;
+  }
+  if (same && count === lastHeaderNames.length) return lastHeaderBytes;
+  lastHeaderNames.length = 0;
+  lastHeaderValues.length = 0;
+  for (const name of Object.keys(headers)) {
+    if (name === 'content-length' || name === '' || name === 'destination') continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    lastHeaderNames.push(name);
+    lastHeaderValues.push(value);
+  }
+  lastHeadersFlavour = flavour;
+  lastHeaderBytes = Buffer.from(headerLines(headers, flavour, true));
+  return lastHeaderBytes;
 }
 
 // The last `destination` line encoded: consecutive messages mostly go to the same destination
@@ -179,4 +257,50 @@ function plainDeliveryLines(id: string, withAck: boolean): Buffer {
     out[o] = 10;
   }
   return out;
+}
+
+/** Decimal digits of a non-negative integer below 2^53. */
+function digitCount(n: number): number {
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
+}
+
+/** Writes the decimal digits of n (digitCount(n) of them) at out[at...]; returns the end. */
+function writeDigits(out: Uint8Array, at: number, n: number, count: number): number {
+  const end = at + count;
+  for (let i = end - 1; i >= at; i--) {
+    const rest = Math.floor(n / 10);
+    out[i] = 0x30 + (n - rest * 10);
+    n = rest;
+  }
+  return end;
+}
+
+/** Bytes writeSequenceLines() writes for `sequence`. */
+export function sequenceLinesLength(sequence: number, withAck: boolean): number {
+  const digits = digitCount(sequence);
+  return MESSAGE_ID.length + digits + 1 + (withAck ? ACK.length + digits + 1 : 0);
+}
+
+/**
+ * deliveryLines() for a broker-made id (a number whose decimal form is the id), written into
+ * `out` at `at` (sequenceLinesLength() bytes; returns the end): `message-id:<n>\n` and, when
+ * `withAck`, `ack:<n>\n`. Digits read the same in every escaping flavour.
+ */
+export function writeSequenceLines(out: Uint8Array, at: number, sequence: number, withAck: boolean): number {
+  const digits = digitCount(sequence);
+  let o = at;
+  for (let i = 0; i < MESSAGE_ID.length; i++) out[o++] = MESSAGE_ID[i]!;
+  o = writeDigits(out, o, sequence, digits);
+  out[o++] = 10;
+  if (withAck) {
+    for (let i = 0; i < ACK.length; i++) out[o++] = ACK[i]!;
+    o = writeDigits(out, o, sequence, digits);
+    out[o++] = 10;
+  }
+  return o;
 }

@@ -1,7 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-broker.js';
 import { StompDecoder } from '../codec/stomp-decoder.js';
-import { HEARTBEAT_EOL, deliveryLines, encodeFrame, messageHead, messageIdLine, messageTail, subscriptionHead } from '../codec/stomp-encoder.js';
+import {
+  HEARTBEAT_EOL,
+  cachedMessageTail,
+  deliveryLines,
+  encodeFrame,
+  messageHead,
+  messageIdLine,
+  messageTail,
+  prepareMessageTail,
+  sequenceLinesLength,
+  subscriptionHead,
+  writeMessageTail,
+  writeSequenceLines,
+} from '../codec/stomp-encoder.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
@@ -13,6 +26,7 @@ import type { CommandHandler } from './handlers/command-handler.js';
 import { COMMAND_HANDLERS } from './handlers/index.js';
 import type { SessionHost } from './session-host.js';
 import { HeartbeatTimers } from './heartbeat-timers.js';
+import { OutboundBuffer } from './outbound-buffer.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { toStompError } from './to-stomp-error.js';
 import { SessionState } from './session-state.js';
@@ -57,8 +71,8 @@ export class StompSession implements BrokerClient {
   readonly resolvedDestinations = new Set<string>();
 
   private readonly decoder: StompDecoder;
-  private out: Buffer[] = [];
-  private outBytes = 0;
+  /** Bytes written during this turn, sent by flush(). */
+  private readonly out = new OutboundBuffer();
   private flushScheduled = false;
   private readonly heartbeats = new HeartbeatTimers();
   private inbox: StompFrame[] | undefined;
@@ -254,21 +268,42 @@ export class StompSession implements BrokerClient {
     if (this.state !== SessionState.Connected) return;
     const subscription = delivery.subscription;
     if (this.deliveryRules !== undefined && !this.deliveryRules.permitsDelivery(this, delivery)) return this.withhold(delivery);
-    const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
     if (this.interceptors !== undefined) {
+      const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
       sendIntercepted(this.interceptors, messageFrame(subscription.id, delivery.messageId, ack, delivery.redelivered, delivery.message), this);
       return;
     }
     const message = delivery.message;
     // Nothing is encoded per subscriber on a fan-out: the head is cached per subscription, the
     // tail per message, and auto deliveries share the message's cached id line.
-    this.send((subscription.encodedHead ??= subscriptionHead(subscription.id, this.version)));
-    this.send(
-      ack === undefined && delivery.messageId === message.id
-        ? messageIdLine(message as BrokerMessage & { id: string })
-        : deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version),
-    );
-    this.send(messageTail(message, this.version));
+    const head = (subscription.encodedHead ??= subscriptionHead(subscription.id, this.version));
+    const sequence = delivery.sequence;
+    if (sequence === undefined || sequence < 0 || delivery.redelivered) {
+      this.send(head);
+      if (subscription.ack === 'auto' && delivery.messageId === message.id) {
+        this.send(messageIdLine(message as BrokerMessage & { id: string }));
+      } else {
+        const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
+        this.send(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
+      }
+      this.send(messageTail(message, this.version));
+      return;
+    }
+    // A broker-made id: the whole MESSAGE goes into the outbound slab, its id digits written in
+    // place, and a message for this subscriber alone (a queue's) is encoded there too.
+    const withAck = subscription.ack !== 'auto';
+    const tail = delivery.single === true ? cachedMessageTail(message, this.version) : messageTail(message, this.version);
+    const lines = sequenceLinesLength(sequence, withAck);
+    const length = head.length + lines + (tail === undefined ? prepareMessageTail(message, this.version) : tail.length);
+    const out = this.out;
+    const slab = out.room(length);
+    let at = out.end;
+    slab.set(head, at);
+    at = writeSequenceLines(slab, at + head.length, sequence, withAck);
+    if (tail === undefined) writeMessageTail(slab, at, message.body);
+    else slab.set(tail, at);
+    out.commit(length);
+    this.queued();
   }
 
   /**
@@ -315,22 +350,24 @@ export class StompSession implements BrokerClient {
   send(chunk: Buffer): void {
     if (this.state === SessionState.Closed) return;
     this.out.push(chunk);
-    this.outBytes += chunk.length;
+    this.queued();
+  }
+
+  /** After bytes were queued: one flush per turn, and the send-buffer limit. */
+  private queued(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.host.scheduleFlush(this);
     }
-    if (this.outBytes + this.connection.bufferedAmount > this.host.options.sendBufferSizeLimit) {
+    if (this.out.length + this.connection.bufferedAmount > this.host.options.sendBufferSizeLimit) {
       this.slowConsumer(`Send buffer limit exceeded (${this.host.options.sendBufferSizeLimit} bytes)`);
     }
   }
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.outBytes === 0 || this.state === SessionState.Closed) return;
-    const chunk = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
-    this.out = [];
-    this.outBytes = 0;
+    if (this.out.length === 0 || this.state === SessionState.Closed) return;
+    const chunk = this.out.take();
     this.heartbeats.lastWriteAt = Date.now();
     if (this.connection.write(chunk)) {
       if (this.writableWaiters !== undefined) this.wakeWriters();
@@ -351,7 +388,7 @@ export class StompSession implements BrokerClient {
 
   /** BrokerClient (relay): true when the client can take more; else `resume` runs once it can. */
   whenWritable(resume: () => void): boolean {
-    if (this.outBytes + this.connection.bufferedAmount < this.host.options.sendBufferSizeLimit / 2) return true;
+    if (this.out.length + this.connection.bufferedAmount < this.host.options.sendBufferSizeLimit / 2) return true;
     (this.writableWaiters ??= []).push(resume);
     return false;
   }
@@ -427,8 +464,7 @@ export class StompSession implements BrokerClient {
     }
     this.state = SessionState.Closed;
     clearTimeout(this.blockedTimer);
-    this.out = [];
-    this.outBytes = 0;
+    this.out.clear();
     this.host.sessionClosed(this, this.closeError);
   }
 

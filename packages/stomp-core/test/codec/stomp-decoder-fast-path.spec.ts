@@ -5,7 +5,7 @@ import { StompErrorCode } from '../../src/errors/error-codes.js';
 import { bytewise, createRun, decodeChunks, frameEvent as f, splitAt, toBuffer, utf8, type DecodeEvent } from './decoder-harness.js';
 
 // The decoder's byte-level shortcuts (known commands and header names as constants, short ASCII
-// values built without a native decode, the repeated-destination cache, short lines scanned in JS)
+// values built without a native decode, the repeated-value cache, short lines scanned in JS)
 // must give exactly what the general path gives. Each case is checked in one chunk, at every
 // split point, and one byte per write.
 
@@ -166,6 +166,52 @@ describe('StompDecoder repeated-destination cache', () => {
           fr.command === 'SEND'
             ? f('SEND', { destination: carried(fr.destination), 'content-length': '0' })
             : f(fr.command, { id: carried(fr.id) }),
+        );
+        const points = splits.map((p) => p % (bytes.length + 1)).sort((a, b) => a - b);
+        expect(decodeChunks(splitAt(bytes, points), version).events).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('StompDecoder repeated content-type and content-length', () => {
+  it('gives every frame its own content-type and body when they alternate, repeat and change length', () => {
+    const types = ['text/plain', 'text/plain', 'text/plainer', 'application/json;charset=utf-8-and-a-long-tail-value', 'text/plain', 'a', 'a'];
+    const bodies = ['abc', 'abc', 'abcd', 'x'.repeat(40), '', 'abc', 'ab'];
+    const input = types.map((t, i) => `SEND\ndestination:/q\ncontent-type:${t}\ncontent-length:${bodies[i]!.length}\n\n${bodies[i]}\0`).join('');
+    const expected = types.map((t, i) => f('SEND', { destination: '/q', 'content-type': t, 'content-length': String(bodies[i]!.length) }, bodies[i]));
+    expectEverySplit(input, '1.2', expected);
+  });
+
+  it('unescapes a repeated escaped content-type per version and still rejects a bad one after it', () => {
+    const frame = 'SEND\ncontent-type:text/x\\cy\n\n\0';
+    expectEverySplit(frame + frame, '1.2', [f('SEND', { 'content-type': 'text/x:y' }), f('SEND', { 'content-type': 'text/x:y' })]);
+    expectEverySplit(frame + frame, '1.0', [f('SEND', { 'content-type': 'text/x\\cy' }), f('SEND', { 'content-type': 'text/x\\cy' })]);
+    expectEverySplit('SEND\ncontent-type:text/x\n\n\0SEND\ncontent-type:text/x\\t\n\n\0', '1.2', [f('SEND', { 'content-type': 'text/x' }), INVALID_ESCAPE]);
+  });
+
+  it('never hands back the bytes of a chunk the transport reuses', () => {
+    const run = createRun('1.2');
+    const long = 'application/something-longer-than-thirty-two-bytes';
+    const chunk = Buffer.from(`SEND\ncontent-type:${long}\ncontent-length:1\n\nx\0`);
+    run.decoder.write(chunk);
+    chunk.write(`SEND\ncontent-type:${long.toUpperCase()}\ncontent-length:1\n\nx\0`);
+    run.decoder.write(chunk);
+    expect(run.events).toEqual([
+      f('SEND', { 'content-type': long, 'content-length': '1' }, 'x'),
+      f('SEND', { 'content-type': long.toUpperCase(), 'content-length': '1' }, 'x'),
+    ]);
+  });
+
+  it.each(STOMP_VERSIONS)('decodes SENDs with content-types and bodies from a small pool, however split (STOMP %s)', (version) => {
+    const contentType = fc.constantFrom('text/plain', 'text/plain;a=b:c', 'x\\y', 'é/ü', 'application/octet-stream-with-a-long-name');
+    const body = fc.constantFrom('', 'a', 'abc', 'abd', 'b\0c', 'x'.repeat(33));
+    fc.assert(
+      fc.property(fc.array(fc.record({ contentType, body }), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), (frames, splits) => {
+        const bytes = Buffer.concat(frames.map((fr) => encodeFrame('SEND', { destination: '/q', 'content-type': fr.contentType }, fr.body, version)));
+        const expected = frames.map((fr) =>
+          f('SEND', { destination: '/q', 'content-type': fr.contentType, 'content-length': String(Buffer.byteLength(fr.body)) }, Buffer.from(fr.body).toString('latin1')),
         );
         const points = splits.map((p) => p % (bytes.length + 1)).sort((a, b) => a - b);
         expect(decodeChunks(splitAt(bytes, points), version).events).toEqual(expected);

@@ -1,5 +1,15 @@
 import type { BrokerMessage } from '../../src/broker/message-broker.js';
-import { HEARTBEAT_EOL, deliveryLines, encodeFrame, messageHead, messageTail } from '../../src/codec/stomp-encoder.js';
+import {
+  HEARTBEAT_EOL,
+  deliveryLines,
+  encodeFrame,
+  messageHead,
+  messageTail,
+  prepareMessageTail,
+  sequenceLinesLength,
+  writeMessageTail,
+  writeSequenceLines,
+} from '../../src/codec/stomp-encoder.js';
 import { decodeChunks } from './decoder-harness.js';
 
 const text = (buffer: Buffer) => buffer.toString('latin1');
@@ -150,6 +160,38 @@ describe('deliveryLines', () => {
   });
 });
 
+describe('writeSequenceLines', () => {
+  // The embedded broker's numeric ids, written in place: the same bytes as deliveryLines of their decimal form.
+  it.each([1, 9, 10, 99, 100, 123456, 999999, 1000000, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1])('sequence %d', (sequence) => {
+    for (const withAck of [true, false]) {
+      const expected = text(deliveryLines(String(sequence), withAck ? String(sequence) : undefined, false, '1.2'));
+      const out = Buffer.alloc(sequenceLinesLength(sequence, withAck) + 4, '#');
+      const end = writeSequenceLines(out, 2, sequence, withAck);
+      expect(end).toBe(out.length - 2);
+      expect(text(out)).toBe(`##${expected}##`);
+    }
+  });
+});
+
+describe('prepareMessageTail + writeMessageTail', () => {
+  // A queue message is written straight into the session's output: the same bytes as its cached tail.
+  it.each([
+    ['/queue/a', {}, 'body', '1.2'],
+    ['/queue/a:b', { 'content-type': 'text/plain', 'x-k': 'v:1\n' }, '', '1.2'],
+    ['/queue/a:b', { 'content-type': 'text/plain', 'x-k': 'v:1' }, 'x'.repeat(12345), '1.1'],
+    ['/queue/é', { é: 'ü' }, 'b\0b', '1.0'],
+  ] as const)('destination %j, headers %j (body %#), STOMP %s', (destination, headers, body, version) => {
+    const expected = messageTail({ destination, headers, body: Buffer.from(body) }, version);
+    const message: BrokerMessage = { destination, headers, body: Buffer.from(body) };
+    const length = prepareMessageTail(message, version);
+    const out = Buffer.alloc(length + 3, '#');
+    expect(writeMessageTail(out, 1, message.body)).toBe(length + 1);
+    expect(out.subarray(1, length + 1).equals(expected)).toBe(true);
+    expect(text(out.subarray(0, 1)) + text(out.subarray(length + 1))).toBe('###');
+    expect(message.encoded).toBeUndefined(); // nothing cached on the message
+  });
+});
+
 describe('messageTail: consecutive messages', () => {
   // The destination line of the previous message is reused: it must never leak into the next one.
   it('writes each message its own destination, per version, with user headers between', () => {
@@ -165,5 +207,26 @@ describe('messageTail: consecutive messages', () => {
     expect(tail('/queue/c', '1.1')).toBe('destination:/queue/c\ncontent-length:1\n\nb\0');
     expect(tail('/queue/c-user1', '1.2', {}, '/user/queue/c')).toBe('destination:/user/queue/c\ncontent-length:1\n\nb\0');
     expect(tail('/queue/c', '1.2', { é: 'ü' })).toBe(Buffer.from('destination:/queue/c\né:ü\ncontent-length:1\n\nb\0').toString('latin1'));
+  });
+
+  // The user headers' bytes of the previous message are reused when names and values repeat: any difference must show.
+  it('writes each message its own user headers (values, names, order, count and flavour changing between messages)', () => {
+    const tail = (headers: Record<string, string>, version: '1.0' | '1.1' | '1.2' = '1.2') =>
+      text(messageTail({ destination: '/q', headers, body: Buffer.from('b') }, version));
+    const expected = (lines: string) => `destination:/q\n${lines}content-length:1\n\nb\0`;
+    expect(tail({ 'content-type': 'text/plain' })).toBe(expected('content-type:text/plain\n'));
+    expect(tail({ 'content-type': 'text/plain' })).toBe(expected('content-type:text/plain\n'));
+    expect(tail({ 'content-type': 'text/html' })).toBe(expected('content-type:text/html\n'));
+    expect(tail({ 'content-typf': 'text/html' })).toBe(expected('content-typf:text/html\n'));
+    expect(tail({ 'content-typf': 'text/html', a: '1' })).toBe(expected('content-typf:text/html\na:1\n'));
+    expect(tail({ a: '1', 'content-typf': 'text/html' })).toBe(expected('a:1\ncontent-typf:text/html\n'));
+    expect(tail({ a: '1' })).toBe(expected('a:1\n'));
+    expect(tail({})).toBe(expected(''));
+    expect(tail({ a: 'v:1' }, '1.2')).toBe(expected('a:v\\c1\n'));
+    expect(tail({ a: 'v:1' }, '1.0')).toBe(expected('a:v:1\n'));
+    expect(tail({ a: 'v:1', destination: '/other', 'content-length': '9' }, '1.0')).toBe(expected('a:v:1\n'));
+    const inherited = Object.create({ inherited: 'x' }) as Record<string, string>;
+    inherited.own = 'y';
+    expect(tail(inherited)).toBe(expected('own:y\n'));
   });
 });

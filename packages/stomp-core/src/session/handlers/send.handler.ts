@@ -17,7 +17,9 @@ export function toBrokerMessage(frame: StompFrame, destination: string): BrokerM
     if (name === '__proto__') Object.defineProperty(headers, name, { value: source[name], enumerable: true, writable: true });
     else headers[name] = source[name]!;
   }
-  return { destination, headers, body: frame.body };
+  // Every field spelled out, the optional ones too: the encoder's caches and the broker's id are
+  // then slots of the object, set later without a new hidden class or an extra properties array.
+  return { destination, headers, body: frame.body, deliveredAs: undefined, encoded: undefined, id: undefined, idLine: undefined };
 }
 
 /**

@@ -99,6 +99,12 @@ export function parseSequence(id: string): number {
 
 /** Slots of a PendingBySequence when it is created; it grows by doubling while it stays dense. */
 const FIRST_SLOTS = 64;
+/**
+ * The ring of a client that has nothing pending yet (never written: add() replaces it first).
+ * Most clients never hold an unacknowledged delivery (auto acks, idle connections), so the
+ * 64 slots are made on the first one, not per client.
+ */
+const NO_SLOTS: readonly (BrokerDelivery | undefined)[] = [undefined];
 
 /**
  * A client's unacknowledged deliveries found by sequence: a ring of slots indexed by the
@@ -109,11 +115,12 @@ const FIRST_SLOTS = 64;
  * unacknowledged) moves to a Map: the ring's size stays proportional to what is pending.
  */
 export class PendingBySequence {
-  private slots: (BrokerDelivery | undefined)[] = new Array<BrokerDelivery | undefined>(FIRST_SLOTS).fill(undefined);
+  private slots = NO_SLOTS as (BrokerDelivery | undefined)[];
   private overflow: Map<number, BrokerDelivery> | undefined;
   size = 0;
 
   add(delivery: BrokerDelivery): void {
+    if (this.slots === NO_SLOTS) this.slots = new Array<BrokerDelivery | undefined>(FIRST_SLOTS).fill(undefined);
     let slots = this.slots;
     let index = delivery.sequence & (slots.length - 1);
     const held = slots[index];
@@ -150,7 +157,7 @@ export class PendingBySequence {
   }
 
   clear(): void {
-    this.slots = new Array<BrokerDelivery | undefined>(FIRST_SLOTS).fill(undefined);
+    this.slots = NO_SLOTS as (BrokerDelivery | undefined)[];
     this.overflow = undefined;
     this.size = 0;
   }

@@ -369,8 +369,11 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     }
     this.userRegistry.removeSession(session.id);
     // Its user queues hold messages nobody can ever read now.
-    for (const destination of session.resolvedDestinations) this.broker.dropQueue(destination);
-    session.resolvedDestinations.clear();
+    const resolved = session.resolvedDestinationsIfAny;
+    if (resolved !== undefined) {
+      for (const destination of resolved) this.broker.dropQueue(destination);
+      session.resolvedDestinations.clear();
+    }
     this.emit('session-closed', session, error);
   }
 

@@ -55,12 +55,16 @@ export class StompSession implements BrokerClient {
   version: StompVersion = '1.2';
   principal: StompPrincipal | undefined;
   /** Free-form per-session data for the application (Spring's session attributes). */
-  readonly attributes = new Map<string, unknown>();
+  get attributes(): Map<string, unknown> {
+    return (this.lazyAttributes ??= new Map());
+  }
   /** The CONNECT frame's headers, once connected. */
   connectHeaders: StompHeaders | undefined;
   readonly transactions: TransactionBuffer;
   /** Ids of SUBSCRIBEs answered by the application (not held by the broker), so UNSUBSCRIBE of them is harmless. */
-  readonly applicationSubscriptions = new Set<string>();
+  get applicationSubscriptions(): Set<string> {
+    return (this.lazyApplicationSubscriptions ??= new Set());
+  }
   /** Why the session ended, when it was not a clean DISCONNECT. */
   closeError: StompError | undefined;
   /** The client sent DISCONNECT (set by its handler): the session did not end by a dropped connection or an error. */
@@ -68,7 +72,18 @@ export class StompSession implements BrokerClient {
   /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
   readonly subscriptions = new Map<string, string>();
   /** Broker destinations resolved from user destinations for this session (`/queue/x-user<id>`): dropped when it closes. */
-  readonly resolvedDestinations = new Set<string>();
+  get resolvedDestinations(): Set<string> {
+    return (this.lazyResolvedDestinations ??= new Set());
+  }
+  /** The resolved destinations, undefined when there never were any (closing need not make the Set). */
+  get resolvedDestinationsIfAny(): ReadonlySet<string> | undefined {
+    return this.lazyResolvedDestinations;
+  }
+
+  // Made on first use: an idle session holds none of them (memory per idle connection).
+  private lazyAttributes: Map<string, unknown> | undefined;
+  private lazyApplicationSubscriptions: Set<string> | undefined;
+  private lazyResolvedDestinations: Set<string> | undefined;
 
   private readonly decoder: StompDecoder;
   /** Bytes written during this turn, sent by flush(). */

@@ -8,7 +8,8 @@ import { StompProtocolError } from '../errors/stomp-protocol.error.js';
  * frames that name a transaction wait here and take effect together on COMMIT.
  */
 export class TransactionBuffer {
-  private readonly open = new Map<string, StompFrame[]>();
+  /** Made on the first BEGIN: most sessions never open a transaction, and an idle one should cost little. */
+  private open: Map<string, StompFrame[]> | undefined;
 
   constructor(
     private readonly maxTransactions: number,
@@ -16,21 +17,22 @@ export class TransactionBuffer {
   ) {}
 
   get size(): number {
-    return this.open.size;
+    return this.open?.size ?? 0;
   }
 
   begin(id: string): void {
+    const open = (this.open ??= new Map());
     // STOMP 1.2: transaction identifiers are unique per connection.
-    if (this.open.has(id)) {
+    if (open.has(id)) {
       throw new StompProtocolError(StompErrorCode.DUPLICATE_TRANSACTION, `Transaction ${id} is already open`);
     }
-    if (this.open.size >= this.maxTransactions) {
+    if (open.size >= this.maxTransactions) {
       throw new StompLimitError(
         StompErrorCode.LIMIT_EXCEEDED,
         `Too many open transactions (limit ${this.maxTransactions})`,
       );
     }
-    this.open.set(id, []);
+    open.set(id, []);
   }
 
   add(id: string, frame: StompFrame): void {
@@ -47,22 +49,22 @@ export class TransactionBuffer {
   /** Closes the transaction and hands back its frames, in the order they were sent. */
   commit(id: string): StompFrame[] {
     const frames = this.get(id);
-    this.open.delete(id);
+    this.open!.delete(id);
     return frames;
   }
 
   abort(id: string): void {
     this.get(id);
-    this.open.delete(id);
+    this.open!.delete(id);
   }
 
   /** STOMP: open transactions are aborted when the connection ends. */
   clear(): void {
-    this.open.clear();
+    this.open = undefined;
   }
 
   private get(id: string): StompFrame[] {
-    const frames = this.open.get(id);
+    const frames = this.open?.get(id);
     if (!frames) throw new StompProtocolError(StompErrorCode.UNKNOWN_TRANSACTION, `No open transaction ${id}`);
     return frames;
   }

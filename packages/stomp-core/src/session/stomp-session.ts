@@ -175,6 +175,7 @@ export class StompSession implements BrokerClient {
   private connected(sendEvery: number, expectEvery: number): void {
     this.state = SessionState.Connected;
     clearTimeout(this.firstFrameTimer);
+    this.firstFrameTimer = undefined; // a cleared Timeout still holds its callback and this session's context
     this.heartbeats.start(
       sendEvery,
       expectEvery,

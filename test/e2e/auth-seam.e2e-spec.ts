@@ -9,19 +9,6 @@ import { deferred, once } from '../support/wait.js';
 
 useCleanup();
 
-/** The next session-closed event's error. */
-function closedSeen(ts: TestServer): Promise<[StompSession, StompError | undefined]> {
-  return once<[StompSession, StompError | undefined]>(
-    (listener) => {
-      ts.server.on('session-closed', listener);
-      return () => ts.server.off('session-closed', listener);
-    },
-    () => true,
-    3_000,
-    'session-closed',
-  );
-}
-
 function connectSeen(ts: TestServer): Promise<[StompSession, Record<string, string>]> {
   return once<[StompSession, Record<string, string>]>(
     (listener) => {
@@ -63,7 +50,7 @@ describe.each(TRANSPORTS)('authenticate over %s', (transport) => {
       },
     });
     const raw = await RawClient.open(ts, transport);
-    const closed = closedSeen(ts);
+    const closed = ts.nextSessionClosed();
     raw.send('CONNECT', { 'accept-version': '1.2', login: 'eve', receipt: 'c1' });
     raw.send('SUBSCRIBE', { id: '1', destination: '/topic/x', receipt: 'r1' });
     const error = await raw.expectErrorThenClose();
@@ -85,7 +72,7 @@ describe.each(TRANSPORTS)('authenticate over %s', (transport) => {
     const delivered: string[] = [];
     ts.server.on('session-subscribe', (_s, sub) => delivered.push(sub.destination));
     const raw = await RawClient.open(ts, transport);
-    const closed = closedSeen(ts);
+    const closed = ts.nextSessionClosed();
     raw.send('CONNECT', { 'accept-version': '1.2', login: 'eve' });
     raw.send('SUBSCRIBE', { id: '1', destination: '/topic/x', receipt: 'r1' });
     const error = await raw.expectErrorThenClose();
@@ -141,7 +128,7 @@ describe.each(TRANSPORTS)('authenticate over %s', (transport) => {
     const raw = await RawClient.open(ts, transport);
     raw.send('CONNECT', { 'accept-version': '1.2' });
     await started.promise;
-    const closed = closedSeen(ts);
+    const closed = ts.nextSessionClosed();
     raw.destroy();
     await closed;
     release.resolve();

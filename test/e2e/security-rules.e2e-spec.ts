@@ -7,20 +7,7 @@ import { useCleanup } from '../support/cleanup.js';
 import { RawClient, TRANSPORTS, type Transport } from '../support/raw-client.js';
 import { connectClient, type TestClient } from '../support/stomp-client.js';
 import { startServer, type TestServer } from '../support/test-server.js';
-import { deferred, once } from '../support/wait.js';
-
-/** The error of the next session that closes. */
-function nextClosedError(ts: TestServer): Promise<string | undefined> {
-  return once<[unknown, { code: string } | undefined]>(
-    (listener) => {
-      ts.server.on('session-closed', listener);
-      return () => ts.server.off('session-closed', listener);
-    },
-    () => true,
-    3_000,
-    'session-closed',
-  ).then(([, error]) => error?.code);
-}
+import { deferred } from '../support/wait.js';
 
 useCleanup();
 
@@ -120,7 +107,7 @@ describe.each(TRANSPORTS)('destination rules over %s', (transport) => {
   it('default deny covers CONNECT: without a CONNECT rule nobody connects, nothing after it runs', async () => {
     const ts = await serve([{ destinations: ['/topic/**'], access: 'permit' }]);
     const raw = await RawClient.open(ts, transport);
-    const closed = nextClosedError(ts);
+    const closed = ts.nextSessionClosed().then(([, error]) => error?.code);
     raw.send('CONNECT', { 'accept-version': '1.2', login: 'alice' });
     raw.send('SEND', { destination: '/topic/x', receipt: 'after' }, 'x');
     const error = await raw.expectErrorThenClose();

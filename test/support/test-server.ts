@@ -13,6 +13,8 @@ export interface TestServer {
   closedEvents: Array<{ session: StompSession; error: StompError | undefined }>;
   /** Resolves when the session with this id emitted session-closed (bounded). */
   sessionClosed(id: string, timeout?: number): Promise<StompError | undefined>;
+  /** Resolves with the next session-closed event from now on (session and error; bounded). */
+  nextSessionClosed(timeout?: number): Promise<[StompSession, StompError | undefined]>;
   /** Resolves with the next session that connects (bounded). */
   nextSession(timeout?: number): Promise<StompSession>;
   close(): Promise<void>;
@@ -66,6 +68,17 @@ export async function startServer(
         `session-closed of ${id}`,
       );
       return error;
+    },
+    nextSessionClosed(timeout = 3_000) {
+      return once<[StompSession, StompError | undefined]>(
+        (listener) => {
+          server.on('session-closed', listener);
+          return () => server.off('session-closed', listener);
+        },
+        () => true,
+        timeout,
+        'session-closed',
+      );
     },
     async nextSession(timeout = 3_000) {
       const [session] = await once<[StompSession]>(

@@ -17,7 +17,19 @@ export const DEFAULT_SUBSCRIPTION_CACHE_LIMIT = 1024;
 /** Subscriptions sharing one pattern: compiled and matched once for all of them. */
 interface PatternEntry<S> {
   readonly pattern: DestinationPattern;
-  subscriptions: readonly S[];
+  /** Changed in place: find() copies pattern matches into a new array, so this one is never handed out. */
+  readonly subscriptions: S[];
+}
+
+/**
+ * The subscriptions to one exact destination. `shared` is set once find() has handed the array
+ * out; the next change copies it first. So the copy is paid only while a snapshot may be in use:
+ * N clients subscribing to one topic with nothing published in between cost O(N), not the O(N²)
+ * copies (and the garbage) of copying on every change.
+ */
+interface ExactEntry<S> {
+  list: S[];
+  shared: boolean;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -30,11 +42,11 @@ const EMPTY: readonly never[] = Object.freeze([]);
  *   result is cached per destination (bounded), and the cache entries a pattern change affects
  *   are evicted precisely.
  *
- * Snapshot semantics: every array `find` returns is never modified afterwards (copy-on-write), so
- * a caller may iterate it while deliveries subscribe and unsubscribe.
+ * Snapshot semantics: every array `find` returns is never modified afterwards (copy-on-write, see
+ * ExactEntry), so a caller may iterate it while deliveries subscribe and unsubscribe.
  */
 export class SubscriptionRegistry<S extends RegisteredSubscription> {
-  private readonly exact = new Map<string, readonly S[]>();
+  private readonly exact = new Map<string, ExactEntry<S>>();
   private readonly patterns = new Map<string, PatternEntry<S>>();
   private readonly byPrefix = new Map<string, PatternEntry<S>[]>();
   private readonly cache: DestinationCache<readonly S[]>;
@@ -69,19 +81,21 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
   add(subscription: S): void {
     const destination = subscription.destination;
     if (!isPattern(destination)) {
-      this.exact.set(destination, [...(this.exact.get(destination) ?? EMPTY), subscription]);
+      const entry = this.exact.get(destination);
+      if (entry === undefined) this.exact.set(destination, { list: [subscription], shared: false });
+      else writable(entry).push(subscription);
       this.cache.delete(destination);
     } else {
       let entry = this.patterns.get(destination);
       if (entry === undefined) {
-        entry = { pattern: compilePattern(destination), subscriptions: EMPTY };
+        entry = { pattern: compilePattern(destination), subscriptions: [] };
         this.patterns.set(destination, entry);
         const prefix = entry.pattern.literalPrefix;
         const bucket = this.byPrefix.get(prefix);
         if (bucket === undefined) this.byPrefix.set(prefix, [entry]);
         else bucket.push(entry);
       }
-      entry.subscriptions = [...entry.subscriptions, subscription];
+      entry.subscriptions.push(subscription);
       this.evict(entry.pattern);
     }
     this.count++;
@@ -91,18 +105,18 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
   remove(subscription: S): boolean {
     const destination = subscription.destination;
     if (!isPattern(destination)) {
-      const list = this.exact.get(destination);
-      const index = list === undefined ? -1 : list.indexOf(subscription);
+      const entry = this.exact.get(destination);
+      const index = entry === undefined ? -1 : entry.list.indexOf(subscription);
       if (index === -1) return false;
-      if (list!.length === 1) this.exact.delete(destination);
-      else this.exact.set(destination, without(list!, index));
+      if (entry!.list.length === 1) this.exact.delete(destination);
+      else writable(entry!).splice(index, 1);
       this.cache.delete(destination);
     } else {
       const entry = this.patterns.get(destination);
       const index = entry === undefined ? -1 : entry.subscriptions.indexOf(subscription);
       if (index === -1) return false;
       if (entry!.subscriptions.length === 1) this.dropPattern(entry!);
-      else entry!.subscriptions = without(entry!.subscriptions, index);
+      else entry!.subscriptions.splice(index, 1);
       if (this.patterns.size === 0) this.cache.clear();
       else this.evict(entry!.pattern);
     }
@@ -112,7 +126,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
 
   /** Every subscription matching a concrete destination: exact ones first, then pattern ones. */
   find(destination: string): readonly S[] {
-    if (this.patterns.size === 0) return this.exact.get(destination) ?? EMPTY;
+    if (this.patterns.size === 0) return this.handOut(destination);
     const cached = this.cache.get(destination);
     if (cached !== undefined) return cached;
     const found = this.collect(destination);
@@ -122,7 +136,7 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
 
   /** The subscriptions to exactly `destination`, ignoring patterns (snapshot, like find). */
   findExact(destination: string): readonly S[] {
-    return this.exact.get(destination) ?? EMPTY;
+    return this.handOut(destination);
   }
 
   /** Forgets everything. */
@@ -136,7 +150,8 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
 
   /** Cache miss: the exact list plus the subscriptions of every matching pattern. */
   private collect(destination: string): readonly S[] {
-    const base = this.exact.get(destination) ?? EMPTY;
+    const entry = this.exact.get(destination);
+    const base = entry?.list ?? EMPTY;
     // Candidate prefixes: none (''), each segment boundary, the whole destination. A separator at
     // position 0 would give '' again: skipped, so no pattern is visited twice.
     let result = this.visit('', destination, base, undefined);
@@ -144,7 +159,17 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
       if (isSeparator(destination.charCodeAt(i))) result = this.visit(destination.slice(0, i), destination, base, result);
     }
     if (destination.length > 0) result = this.visit(destination, destination, base, result);
-    return result ?? base;
+    if (result !== undefined) return result;
+    if (entry !== undefined) entry.shared = true; // cached and handed out as it is
+    return base;
+  }
+
+  /** The exact list of `destination`, marked as handed out (changes copy it from now on). */
+  private handOut(destination: string): readonly S[] {
+    const entry = this.exact.get(destination);
+    if (entry === undefined) return EMPTY;
+    entry.shared = true;
+    return entry.list;
   }
 
   private visit(prefix: string, destination: string, base: readonly S[], result: S[] | undefined): S[] | undefined {
@@ -172,8 +197,11 @@ export class SubscriptionRegistry<S extends RegisteredSubscription> {
   }
 }
 
-function without<T>(list: readonly T[], index: number): T[] {
-  const copy = list.slice();
-  copy.splice(index, 1);
-  return copy;
+/** The entry's list, copied first when a snapshot of it was handed out. */
+function writable<S>(entry: ExactEntry<S>): S[] {
+  if (entry.shared) {
+    entry.list = entry.list.slice();
+    entry.shared = false;
+  }
+  return entry.list;
 }

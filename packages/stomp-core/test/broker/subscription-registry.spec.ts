@@ -65,6 +65,31 @@ describe('SubscriptionRegistry', () => {
     expect(names(registry.find('/topic/x'))).toEqual(['b', 'p', 'q']);
   });
 
+  it('returns snapshots of exact lists too, however they were handed out', () => {
+    const registry = new SubscriptionRegistry<Sub>();
+    const a = sub('a', '/topic/x');
+    registry.add(a);
+    registry.add(sub('b', '/topic/x'));
+    const found = registry.find('/topic/x');
+    const exact = registry.findExact('/topic/x');
+    registry.add(sub('c', '/topic/x'));
+    registry.remove(a);
+    expect(names(found)).toEqual(['a', 'b']);
+    expect(names(exact)).toEqual(['a', 'b']);
+    const next = registry.find('/topic/x');
+    expect(names(next)).toEqual(['b', 'c']);
+    // Changed in place while nobody holds it, then copied again once handed out.
+    registry.add(sub('d', '/topic/x'));
+    expect(names(next)).toEqual(['b', 'c']);
+    expect(names(registry.find('/topic/x'))).toEqual(['b', 'c', 'd']);
+    // With patterns present but none matching, the exact list itself is cached and handed out.
+    registry.add(sub('p', '/topic/other.*'));
+    const viaCache = registry.find('/topic/x');
+    registry.add(sub('e', '/topic/x'));
+    expect(names(viaCache)).toEqual(['b', 'c', 'd']);
+    expect(names(registry.find('/topic/x'))).toEqual(['b', 'c', 'd', 'e']);
+  });
+
   it('evicts precisely: a pattern change evicts only the destinations it matches', () => {
     const registry = new SubscriptionRegistry<Sub>();
     registry.add(sub('p', '/topic/**'));

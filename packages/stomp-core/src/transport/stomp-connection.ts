@@ -3,6 +3,8 @@ import type { StompError } from '../errors/stomp.error.js';
 /**
  * The transport seam (aedes' `handle(stream)`): a session talks to its peer only through this,
  * so the protocol core runs the same over WebSocket, TCP or an in-memory pair in tests.
+ * A transport calls these as methods of the object given to bind() (`events.data(chunk)`), never
+ * detached: the session passes one object with methods, not a closure per event.
  */
 export interface StompConnectionEvents {
   /** Bytes from the peer: a TCP chunk or one WebSocket message. */

@@ -21,11 +21,8 @@ export function listenTcpEndpoint(
   accept: (connection: StompConnection) => void,
 ): Promise<TcpEndpoint> {
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    accept(new TcpConnection(socket));
-  });
+  // Each TcpConnection keeps itself in `sockets` while open, so close() can drop them all.
+  const server: Server = createServer((socket) => accept(new TcpConnection(socket, sockets)));
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -66,7 +66,7 @@ export class StompDecoder {
 
   // Frame being decoded.
   private command = '';
-  private headers: StompHeaders | undefined;
+  private headers: StompHeaders | undefined = undefined;
   private flavour: EscapeFlavour = 2;
   private headerCount = 0;
   /** Frame bytes consumed so far: command, header lines and their EOLs, body bytes read. */
@@ -74,7 +74,7 @@ export class StompDecoder {
   private contentLength = -1;
   private readonly line = new GrowableBuffer();
   private readonly body = new GrowableBuffer();
-  private fixedBody: Buffer | undefined;
+  private fixedBody: Buffer | undefined = undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
   // Last values of the headers a producer repeats (destination, content-type, content-length).
@@ -249,10 +249,10 @@ export class StompDecoder {
     if (slot < 0) {
       value = shortAscii(buf, colon + 1, e);
     } else {
-      value = this.repeated.find(slot, buf, colon + 1, e, this.flavour);
+      value = this.repeated.find(slot, buf, colon + 1, e);
       if (value === undefined) {
         value = shortAscii(buf, colon + 1, e);
-        if (value !== undefined) this.repeated.remember(slot, buf, colon + 1, e, this.flavour, value);
+        if (value !== undefined) this.repeated.remember(slot, buf, colon + 1, e, value);
       }
     }
     if (name === undefined || value === undefined) {
@@ -265,7 +265,7 @@ export class StompDecoder {
       if (n === undefined || v === undefined) return this.fail(invalidEscape(rawName, rawValue, n === undefined, flavour));
       name = n;
       value = v;
-      if (slot >= 0) this.repeated.remember(slot, buf, colon + 1, e, flavour, value);
+      if (slot >= 0) this.repeated.remember(slot, buf, colon + 1, e, value);
     }
     const headers = this.headers!;
     // STOMP 1.2: repeated headers, only the first occurrence counts.

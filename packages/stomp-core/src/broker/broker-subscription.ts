@@ -1,6 +1,7 @@
 import type { AckMode, BrokerClient, BrokerMessage, Delivery, Subscription } from './message-broker.js';
 import type { StompHeaders } from '../codec/stomp-frame.js';
 import type { BrokerQueue } from './broker-queue.js';
+import { CompactMap } from '../util/compact-map.js';
 
 /**
  * One MESSAGE to one subscription. A single class so every delivery has the same shape (the
@@ -68,7 +69,7 @@ export class BrokerSubscription implements Subscription {
 
 /** The broker's record of one client: its subscriptions, its pending acks and its message-id counter. */
 export class ClientState {
-  readonly subscriptions = new Map<string, BrokerSubscription>();
+  readonly subscriptions = new CompactMap<BrokerSubscription>();
   /** Every unacknowledged delivery of the client, by sequence. */
   readonly pending = new PendingBySequence();
   private sequence = 0;
@@ -116,7 +117,7 @@ const NO_SLOTS: readonly (BrokerDelivery | undefined)[] = [undefined];
  */
 export class PendingBySequence {
   private slots = NO_SLOTS as (BrokerDelivery | undefined)[];
-  private overflow: Map<number, BrokerDelivery> | undefined;
+  private overflow: Map<number, BrokerDelivery> | undefined = undefined;
   size = 0;
 
   add(delivery: BrokerDelivery): void {

@@ -6,9 +6,9 @@
 export class HeartbeatTimers {
   lastReadAt = Date.now();
   lastWriteAt = Date.now();
-  private sendTimer: NodeJS.Timeout | undefined;
-  private readTimer: NodeJS.Timeout | undefined;
-  private recheck: NodeJS.Immediate | undefined;
+  private sendTimer: NodeJS.Timeout | undefined = undefined;
+  private readTimer: NodeJS.Timeout | undefined = undefined;
+  private recheck: NodeJS.Immediate | undefined = undefined;
 
   /**
    * `beat` writes one EOL; `silent(ms)` is called when the peer was silent for `expectEvery ×

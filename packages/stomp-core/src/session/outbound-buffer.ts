@@ -32,7 +32,7 @@ export class OutboundBuffer {
   /** Bytes copied into slabs during this turn. */
   private copied = 0;
   /** Earlier parts of this turn (chunks pushed, slabs filled): joined with the slab's part by take(). */
-  private pieces: Buffer[] | undefined;
+  private pieces: Buffer[] | undefined = undefined;
 
   /**
    * The slab, with at least `n` free bytes from `end` on. The caller writes its bytes at

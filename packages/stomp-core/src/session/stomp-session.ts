@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { BrokerClient, BrokerMessage, Delivery } from '../broker/message-broker.js';
-import { StompDecoder } from '../codec/stomp-decoder.js';
+import { StompDecoder, type StompDecoderHandler } from '../codec/stomp-decoder.js';
 import {
   HEARTBEAT_EOL,
   cachedMessageTail,
@@ -20,7 +20,7 @@ import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { StompLimitError } from '../errors/stomp-limit.error.js';
 import type { DestinationRules } from '../security/destination-rules.js';
-import type { StompConnection } from '../transport/stomp-connection.js';
+import type { StompConnection, StompConnectionEvents } from '../transport/stomp-connection.js';
 import { applyPostSend, applyPreSend, messageFrame, sendIntercepted, type ChannelInterceptor } from './channel-interceptor.js';
 import type { CommandHandler } from './handlers/command-handler.js';
 import { COMMAND_HANDLERS } from './handlers/index.js';
@@ -30,6 +30,7 @@ import { OutboundBuffer } from './outbound-buffer.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { toStompError } from './to-stomp-error.js';
 import { SessionState } from './session-state.js';
+import { CompactMap } from '../util/compact-map.js';
 
 export { SessionState };
 
@@ -53,24 +54,24 @@ export class StompSession implements BrokerClient {
   readonly id: string;
   state = SessionState.Connecting;
   version: StompVersion = '1.2';
-  principal: StompPrincipal | undefined;
+  principal: StompPrincipal | undefined = undefined;
   /** Free-form per-session data for the application (Spring's session attributes). */
   get attributes(): Map<string, unknown> {
     return (this.lazyAttributes ??= new Map());
   }
   /** The CONNECT frame's headers, once connected. */
-  connectHeaders: StompHeaders | undefined;
+  connectHeaders: StompHeaders | undefined = undefined;
   readonly transactions: TransactionBuffer;
   /** Ids of SUBSCRIBEs answered by the application (not held by the broker), so UNSUBSCRIBE of them is harmless. */
   get applicationSubscriptions(): Set<string> {
     return (this.lazyApplicationSubscriptions ??= new Set());
   }
   /** Why the session ended, when it was not a clean DISCONNECT. */
-  closeError: StompError | undefined;
+  closeError: StompError | undefined = undefined;
   /** The client sent DISCONNECT (set by its handler): the session did not end by a dropped connection or an error. */
   disconnected = false;
   /** Subscription id → destination as the client subscribed it (broker and application subscriptions). */
-  readonly subscriptions = new Map<string, string>();
+  readonly subscriptions = new CompactMap<string>();
   /** Broker destinations resolved from user destinations for this session (`/queue/x-user<id>`): dropped when it closes. */
   get resolvedDestinations(): Set<string> {
     return (this.lazyResolvedDestinations ??= new Set());
@@ -81,22 +82,24 @@ export class StompSession implements BrokerClient {
   }
 
   // Made on first use: an idle session holds none of them (memory per idle connection).
-  private lazyAttributes: Map<string, unknown> | undefined;
-  private lazyApplicationSubscriptions: Set<string> | undefined;
-  private lazyResolvedDestinations: Set<string> | undefined;
+  // Every field is given a value here, even undefined: a property added later would move the
+  // object's fields out of line (a separate property array per session).
+  private lazyAttributes: Map<string, unknown> | undefined = undefined;
+  private lazyApplicationSubscriptions: Set<string> | undefined = undefined;
+  private lazyResolvedDestinations: Set<string> | undefined = undefined;
 
   private readonly decoder: StompDecoder;
   /** Bytes written during this turn, sent by flush(). */
   private readonly out = new OutboundBuffer();
   private flushScheduled = false;
   private readonly heartbeats = new HeartbeatTimers();
-  private inbox: StompFrame[] | undefined;
+  private inbox: StompFrame[] | undefined = undefined;
   private busy = false;
   private brokerAttached = false;
-  private firstFrameTimer: NodeJS.Timeout | undefined;
-  private blockedTimer: NodeJS.Timeout | undefined;
+  private firstFrameTimer: NodeJS.Timeout | undefined = undefined;
+  private blockedTimer: NodeJS.Timeout | undefined = undefined;
   /** Relay backpressure: who waits for room in the send buffer, and how often reading was paused. */
-  private writableWaiters: (() => void)[] | undefined;
+  private writableWaiters: (() => void)[] | undefined = undefined;
   private readPaused = 0;
   /** Undefined without interceptors: then no frame views are built at all. */
   private readonly interceptors: readonly ChannelInterceptor[] | undefined;
@@ -117,22 +120,9 @@ export class StompSession implements BrokerClient {
     this.rules = host.rules;
     this.deliveryRules = host.rules?.filtersMessages === true ? host.rules : undefined;
     this.transactions = new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction);
-    this.decoder = new StompDecoder(
-      {
-        onFrame: (frame) => this.onFrame(frame),
-        onHeartbeat: () => undefined,
-        onError: (error) => this.fail(error),
-      },
-      { limits: options.limits },
-    );
-    connection.bind({
-      data: (chunk) => {
-        this.heartbeats.lastReadAt = Date.now();
-        this.decoder.write(chunk);
-      },
-      drain: () => this.onDrain(),
-      close: (error) => this.onClose(error),
-    });
+    const callbacks = new SessionCallbacks(this);
+    this.decoder = new StompDecoder(callbacks, { limits: options.limits });
+    connection.bind(callbacks);
     if (options.timeToFirstFrame > 0) {
       this.firstFrameTimer = setTimeout(
         () =>
@@ -488,6 +478,42 @@ export class StompSession implements BrokerClient {
     clearTimeout(this.firstFrameTimer);
     this.heartbeats.stop();
   }
+
+  /**
+   * What the decoder and the connection call back into: the methods of one small object per
+   * session rather than a closure per callback (closures and their contexts were most of what an
+   * idle session held). Nested here so it may call the session's private members.
+   */
+  /** @internal */
+  static readonly Callbacks = class SessionCallbacks implements StompDecoderHandler, StompConnectionEvents {
+    constructor(readonly session: StompSession) {}
+
+    onFrame(frame: StompFrame): void {
+      this.session.onFrame(frame);
+    }
+
+    onHeartbeat(): void {}
+
+    onError(error: StompError): void {
+      this.session.fail(error);
+    }
+
+    data(chunk: Buffer): void {
+      const session = this.session;
+      session.heartbeats.lastReadAt = Date.now();
+      session.decoder.write(chunk);
+    }
+
+    drain(): void {
+      this.session.onDrain();
+    }
+
+    close(error?: StompError): void {
+      this.session.onClose(error);
+    }
+  };
 }
+
+const SessionCallbacks = StompSession.Callbacks;
 
 function ignore(): void {}

@@ -41,8 +41,12 @@ export class BrokerDelivery implements Delivery {
 export class BrokerSubscription implements Subscription {
   /** False once unsubscribed or its client removed: delivery stops at once, even mid fan-out. */
   active = true;
-  /** Unacknowledged deliveries in delivery order (client / client-individual only); found by id through ClientState.pending. */
-  readonly pending = new PendingDeliveries();
+  /**
+   * Unacknowledged deliveries in delivery order (client / client-individual only); found by id
+   * through ClientState.pending. An auto subscription shares one empty list that is never added
+   * to (only trackDelivery adds, and never for auto): an idle subscriber costs no list of its own.
+   */
+  readonly pending: PendingDeliveries;
   /** An auto-ack queue delivery whose deliver() call is on the stack (goes back to the queue if the client leaves). */
   inFlight: BrokerDelivery | undefined = undefined;
   /** The session's encoded `MESSAGE` + `subscription` line (fixed for the subscription's life). */
@@ -59,7 +63,9 @@ export class BrokerSubscription implements Subscription {
     readonly queue: BrokerQueue | undefined,
     /** Most unacknowledged deliveries outstanding at once; 0 = unlimited. */
     readonly window: number,
-  ) {}
+  ) {
+    this.pending = ack === 'auto' ? NO_PENDING : new PendingDeliveries();
+  }
 
   /** True when one more delivery fits in its window (always for auto). */
   get hasRoom(): boolean {
@@ -234,6 +240,9 @@ export class PendingDeliveries {
     this.size = 0;
   }
 }
+
+/** The list of every auto subscription: always empty (see BrokerSubscription.pending). */
+const NO_PENDING = new PendingDeliveries();
 
 /** Records an unacknowledged delivery on its subscription (in order) and its client (by id). */
 export function trackDelivery(delivery: BrokerDelivery): void {

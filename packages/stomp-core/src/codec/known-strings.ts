@@ -34,6 +34,17 @@ const HEADER_NAMES = table([
   'transaction', 'message', 'redelivered', 'prefetch-count', 'persistent', 'priority', 'expires',
 ]);
 
+/**
+ * Common values of the headers a session keeps for its whole life (the CONNECT headers, a
+ * SUBSCRIBE's `ack`): a constant instead of a string per connection. None holds a backslash.
+ */
+const KEPT_VALUES = table([
+  '1.0', '1.1', '1.2', '1.0,1.1', '1.1,1.2', '1.0,1.1,1.2', '1.2,1.1,1.0',
+  '0,0', '10000,10000', '0,10000', '10000,0', '4000,4000', '20000,20000', '0,20000', '20000,0',
+  'localhost', '127.0.0.1', '/',
+  'auto', 'client', 'client-individual',
+]);
+
 /** The constant of `list` spelled by buf[s, e), or undefined. */
 function lookup(list: readonly Known[] | undefined, buf: Uint8Array, s: number, e: number): string | undefined {
   if (list === undefined) return undefined;
@@ -59,6 +70,15 @@ export function knownCommand(buf: Uint8Array, s: number, e: number): string | un
  */
 export function knownHeaderName(buf: Uint8Array, s: number, e: number): string | undefined {
   return lookup(HEADER_NAMES[e - s], buf, s, e);
+}
+
+/**
+ * The value of a header kept for the session's life (`accept-version`, `heart-beat`, `host`, `ack`;
+ * `name` a known-name constant) as a shared constant when it is a common one; undefined otherwise.
+ */
+export function keptValue(name: string | undefined, buf: Uint8Array, s: number, e: number): string | undefined {
+  if (name !== 'accept-version' && name !== 'heart-beat' && name !== 'host' && name !== 'ack') return undefined;
+  return lookup(KEPT_VALUES[e - s], buf, s, e);
 }
 
 /** Longest value shortAscii() builds; longer ones are cheaper as one native decode. */

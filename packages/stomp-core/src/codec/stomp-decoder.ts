@@ -4,7 +4,7 @@ import { frameTooLarge, invalidEscape, lineTooLong, malformed, parseContentLengt
 import { GrowableBuffer } from './growable-buffer.js';
 import { createHeaderMap } from './header-map.js';
 import { escapeFlavour, unescapeHeader, type EscapeFlavour } from './header-escaping.js';
-import { knownCommand, knownHeaderName, shortAscii } from './known-strings.js';
+import { keptValue, knownCommand, knownHeaderName, shortAscii } from './known-strings.js';
 import { RepeatedValues, repeatedSlot } from './repeated-values.js';
 import type { StompFrame, StompHeaders, StompVersion } from './stomp-frame.js';
 
@@ -247,7 +247,7 @@ export class StompDecoder {
     const slot = name === undefined ? -1 : repeatedSlot(name);
     let value: string | undefined;
     if (slot < 0) {
-      value = shortAscii(buf, colon + 1, e);
+      value = keptValue(name, buf, colon + 1, e) ?? shortAscii(buf, colon + 1, e);
     } else {
       value = this.repeated.find(slot, buf, colon + 1, e);
       if (value === undefined) {

@@ -61,7 +61,11 @@ export class StompSession implements BrokerClient {
   }
   /** The CONNECT frame's headers, once connected. */
   connectHeaders: StompHeaders | undefined = undefined;
-  readonly transactions: TransactionBuffer;
+  /** The open transactions (BEGIN … COMMIT/ABORT); made on first use. */
+  get transactions(): TransactionBuffer {
+    const options = this.host.options;
+    return (this.lazyTransactions ??= new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction));
+  }
   /** Ids of SUBSCRIBEs answered by the application (not held by the broker), so UNSUBSCRIBE of them is harmless. */
   get applicationSubscriptions(): Set<string> {
     return (this.lazyApplicationSubscriptions ??= new Set());
@@ -87,12 +91,14 @@ export class StompSession implements BrokerClient {
   private lazyAttributes: Map<string, unknown> | undefined = undefined;
   private lazyApplicationSubscriptions: Set<string> | undefined = undefined;
   private lazyResolvedDestinations: Set<string> | undefined = undefined;
+  private lazyTransactions: TransactionBuffer | undefined = undefined;
 
   private readonly decoder: StompDecoder;
   /** Bytes written during this turn, sent by flush(). */
   private readonly out = new OutboundBuffer();
   private flushScheduled = false;
-  private readonly heartbeats = new HeartbeatTimers();
+  /** Only while heart-beating in either direction was negotiated. */
+  private heartbeats: HeartbeatTimers | undefined = undefined;
   private inbox: StompFrame[] | undefined = undefined;
   private busy = false;
   private brokerAttached = false;
@@ -119,7 +125,6 @@ export class StompSession implements BrokerClient {
     this.interceptors = options.interceptors !== undefined && options.interceptors.length > 0 ? [...options.interceptors] : undefined;
     this.rules = host.rules;
     this.deliveryRules = host.rules?.filtersMessages === true ? host.rules : undefined;
-    this.transactions = new TransactionBuffer(options.maxTransactionsPerSession, options.maxFramesPerTransaction);
     const callbacks = new SessionCallbacks(this);
     this.decoder = new StompDecoder(callbacks, { limits: options.limits });
     connection.bind(callbacks);
@@ -166,6 +171,8 @@ export class StompSession implements BrokerClient {
     this.state = SessionState.Connected;
     clearTimeout(this.firstFrameTimer);
     this.firstFrameTimer = undefined; // a cleared Timeout still holds its callback and this session's context
+    if (sendEvery === 0 && expectEvery === 0) return;
+    this.heartbeats = new HeartbeatTimers();
     this.heartbeats.start(
       sendEvery,
       expectEvery,
@@ -374,7 +381,7 @@ export class StompSession implements BrokerClient {
     this.flushScheduled = false;
     if (this.out.length === 0 || this.state === SessionState.Closed) return;
     const chunk = this.out.take();
-    this.heartbeats.lastWriteAt = Date.now();
+    if (this.heartbeats !== undefined) this.heartbeats.lastWriteAt = Date.now();
     if (this.connection.write(chunk)) {
       if (this.writableWaiters !== undefined) this.wakeWriters();
     } else if (!this.blockedTimer && this.state !== SessionState.Closing) {
@@ -454,7 +461,7 @@ export class StompSession implements BrokerClient {
   private beginClosing(): void {
     this.state = SessionState.Closing;
     this.stopTimers();
-    this.transactions.clear();
+    this.lazyTransactions?.clear();
     this.inbox = undefined;
     if (this.brokerAttached) {
       this.brokerAttached = false;
@@ -476,7 +483,7 @@ export class StompSession implements BrokerClient {
 
   private stopTimers(): void {
     clearTimeout(this.firstFrameTimer);
-    this.heartbeats.stop();
+    this.heartbeats?.stop();
   }
 
   /**
@@ -500,7 +507,8 @@ export class StompSession implements BrokerClient {
 
     data(chunk: Buffer): void {
       const session = this.session;
-      session.heartbeats.lastReadAt = Date.now();
+      const heartbeats = session.heartbeats;
+      if (heartbeats !== undefined) heartbeats.lastReadAt = Date.now();
       session.decoder.write(chunk);
     }
 

@@ -43,6 +43,25 @@ const CASES: { name: string; version: StompVersion; input: string | Buffer; expe
   { name: '1.0: backslashes are plain bytes', version: '1.0', input: 'ACK\nmessage-id:a\\cb\n\n\0', expected: [f('ACK', { 'message-id': 'a\\cb' })] },
   { name: 'repeated id: first wins', version: '1.2', input: 'ACK\nid:1\nid:2\n\n\0', expected: [f('ACK', { id: '1' })] },
   {
+    name: 'kept CONNECT values: common ones and near misses of the same length read as sent',
+    version: '1.2',
+    input: 'CONNECT\naccept-version:1.2\nheart-beat:10000,10001\nhost:localhosT\n\n\0CONNECT\naccept-version:1.3\nheart-beat:0,0\nhost:/\n\n\0',
+    expected: [
+      f('CONNECT', { 'accept-version': '1.2', 'heart-beat': '10000,10001', host: 'localhosT' }),
+      f('CONNECT', { 'accept-version': '1.3', 'heart-beat': '0,0', host: '/' }),
+    ],
+  },
+  {
+    name: 'kept SUBSCRIBE ack values, escaped and unknown ones',
+    version: '1.2',
+    input: 'SUBSCRIBE\nid:0\nack:client-individual\n\n\0SUBSCRIBE\nid:1\nack:cli\\cent\n\n\0SUBSCRIBE\nid:2\nack:autp\n\n\0',
+    expected: [
+      f('SUBSCRIBE', { id: '0', ack: 'client-individual' }),
+      f('SUBSCRIBE', { id: '1', ack: 'cli:ent' }),
+      f('SUBSCRIBE', { id: '2', ack: 'autp' }),
+    ],
+  },
+  {
     name: 'repeated id, first one escaped: first wins after unescaping',
     version: '1.2',
     input: 'ACK\nid:x\\cy\nid:2\n\n\0',

@@ -72,8 +72,11 @@ export class StompDecoder {
   /** Frame bytes consumed so far: command, header lines and their EOLs, body bytes read. */
   private frameBytes = 0;
   private contentLength = -1;
-  private readonly line = new GrowableBuffer();
-  private readonly body = new GrowableBuffer();
+  /**
+   * Bytes carried over to the next chunk: a header line, or a body without content-length, cut by
+   * the chunk boundary. One buffer serves both: a line is taken whole before the body begins.
+   */
+  private readonly carry = new GrowableBuffer();
   private fixedBody: Buffer | undefined = undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
@@ -96,7 +99,7 @@ export class StompDecoder {
 
   /** Bytes held across chunk boundaries (a partial line or body); bounded by the limits. */
   get bufferedBytes(): number {
-    return this.line.length + this.body.length + this.fixedFill;
+    return this.carry.length + this.fixedFill;
   }
 
   /** Feeds one chunk of the byte stream (or one WebSocket message). Never throws for any input. */
@@ -187,7 +190,7 @@ export class StompDecoder {
       // A NUL ends a frame: inside the command or header lines the frame was cut short.
       if (nul !== -1 && (lf === -1 || nul < lf)) return this.failAt(malformed('NUL inside the command or header lines'));
     }
-    const held = this.line.length;
+    const held = this.carry.length;
     if (lf === -1) {
       // No EOL yet: check the limits before holding the bytes (a trailing CR may be the EOL's).
       const total = held + (end - pos);
@@ -196,11 +199,11 @@ export class StompDecoder {
         return this.failAt(lineTooLong(this.state === COMMAND, this.maxHeaderLength));
       }
       if (this.frameBytes + total > this.maxFrameSize) return this.failAt(frameTooLarge(this.maxFrameSize));
-      this.line.append(chunk, pos, end, this.maxHeaderLength + 1);
+      this.carry.append(chunk, pos, end, this.maxHeaderLength + 1);
       return end;
     }
     let lineEnd = lf;
-    const lastByte = lf > pos ? chunk[lf - 1] : held > 0 ? this.line.at(held - 1) : -1;
+    const lastByte = lf > pos ? chunk[lf - 1] : held > 0 ? this.carry.at(held - 1) : -1;
     if (lastByte === CR) lineEnd--; // STOMP 1.2: EOL is LF or CR LF
     const length = held + (lineEnd - pos);
     if (length > this.maxHeaderLength) return this.failAt(lineTooLong(this.state === COMMAND, this.maxHeaderLength));
@@ -211,8 +214,8 @@ export class StompDecoder {
       ok = this.onLine(chunk, pos, lineEnd);
     } else {
       // The line began in an earlier chunk: join it (bounded by maxHeaderLength + 1).
-      this.line.append(chunk, pos, lf, this.maxHeaderLength + 2);
-      const joined = this.line.take();
+      this.carry.append(chunk, pos, lf, this.maxHeaderLength + 2);
+      const joined = this.carry.take();
       ok = this.onLine(joined, 0, length);
     }
     return ok ? lf + 1 : STOP;
@@ -319,15 +322,15 @@ export class StompDecoder {
 
   private readNulBody(pos: number, end: number): number {
     const nul = this.nextNul(pos);
-    const room = this.maxFrameSize - this.frameBytes - this.body.length;
+    const room = this.maxFrameSize - this.frameBytes - this.carry.length;
     const stop = nul === -1 ? end : nul;
     if (stop - pos > room) return this.failAt(frameTooLarge(this.maxFrameSize));
-    if (nul !== -1 && this.body.length === 0) {
+    if (nul !== -1 && this.carry.length === 0) {
       this.completeBody = nul === pos ? EMPTY : this.chunk.subarray(pos, nul); // no copy
     } else {
-      if (stop > pos) this.body.append(this.chunk, pos, stop, this.maxFrameSize - this.frameBytes);
+      if (stop > pos) this.carry.append(this.chunk, pos, stop, this.maxFrameSize - this.frameBytes);
       if (nul === -1) return end;
-      this.completeBody = this.body.take();
+      this.completeBody = this.carry.take();
     }
     return this.emit(nul + 1);
   }
@@ -363,8 +366,7 @@ export class StompDecoder {
     this.completeBody = EMPTY;
     this.fixedBody = undefined;
     this.fixedFill = 0;
-    this.line.clear();
-    this.body.clear();
+    this.carry.clear();
     this.handler.onError(error);
     return false;
   }

@@ -94,6 +94,23 @@ describe.each(TRANSPORTS)('heart-beats over %s', (transport) => {
     expect(raw.isClosed).toBe(false);
   });
 
+  it('sessions with the same heart-beats share the server\'s timers, which stop when they leave', async () => {
+    const clients = [];
+    for (let i = 0; i < 3; i++) {
+      const raw = await RawClient.open(ts, transport);
+      await raw.connect({ 'accept-version': '1.2', 'heart-beat': `${BEAT},${BEAT}` });
+      clients.push(raw);
+    }
+    // One interval to beat every 100 ms and one to expect beats every 100 ms: not two per session.
+    expect(ts.server.heartbeatScheduler.timerCount).toBe(2);
+    for (const raw of clients) {
+      raw.send('DISCONNECT', { receipt: 'bye' });
+      await raw.receipt('bye');
+      await raw.waitClosed();
+    }
+    expect(ts.server.heartbeatScheduler.timerCount).toBe(0);
+  });
+
   it('heart-beat 0,0: no EOLs and no timeout', async () => {
     const raw = await RawClient.open(ts, transport);
     await raw.connect({ 'accept-version': '1.2', 'heart-beat': '0,0' });

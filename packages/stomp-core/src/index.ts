@@ -13,6 +13,7 @@ export type { TcpEndpoint, TcpEndpointOptions } from './transport/tcp/tcp-transp
 export { StompSession, SessionState, type StompPrincipal } from './session/stomp-session.js';
 export type { ApplicationHandler } from './session/application-handler.js';
 export type { SessionSubscription } from './session/session-host.js';
+export { HeartbeatScheduler, type HeartbeatMember } from './session/heartbeat-scheduler.js';
 export type { ChannelDirection, ChannelInterceptor } from './session/channel-interceptor.js';
 export type { StompAuthenticateFunction, StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
 export {

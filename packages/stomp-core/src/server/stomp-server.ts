@@ -11,6 +11,7 @@ import { encodeFrame } from '../codec/stomp-encoder.js';
 import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
+import { HeartbeatScheduler } from '../session/heartbeat-scheduler.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
 import type { RelayHost } from '../relay/relay-options.js';
@@ -83,6 +84,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   rules: DestinationRules | undefined;
   /** The CSRF check on CONNECT, when enabled. */
   csrf: CsrfCheck | undefined;
+  /** Heart-beat timers of all sessions: one interval per negotiated value, not two per session. */
+  readonly heartbeatScheduler: HeartbeatScheduler;
   private readonly liveSessions = new Map<string, StompSession>();
   /** Open connections per remote address (only kept when `maxConnectionsPerAddress` is set). */
   private readonly perAddress = new Map<string, number>();
@@ -93,6 +96,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
     super();
     this.options = resolveServerOptions(init);
+    this.heartbeatScheduler = new HeartbeatScheduler(this.options.heartbeatTolerance);
     this.broker = broker ?? (init.relay !== undefined
         ? new StompBrokerRelay({ maxSubscriptionsPerSession: this.options.broker.maxSubscriptionsPerSession, ...init.relay })
         : new SimpleBroker(this.options.broker));
@@ -318,6 +322,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     await Promise.all([...this.endpoints].map((endpoint) => endpoint.close()));
     this.endpoints.clear();
     clearInterval(this.registryTimer);
+    this.heartbeatScheduler.close();
     this.broker.close();
   }
 

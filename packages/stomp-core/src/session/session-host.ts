@@ -6,6 +6,7 @@ import type { DestinationRules } from '../security/destination-rules.js';
 import type { StompServerOptions } from '../server/stomp-server-options.js';
 import type { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import type { ApplicationHandler } from './application-handler.js';
+import type { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import type { StompSession } from './stomp-session.js';
 
 /** A SUBSCRIBE that took effect, as events and the user registry see it. */
@@ -26,6 +27,8 @@ export interface SessionHost {
   readonly rules: DestinationRules | undefined;
   /** CSRF check on CONNECT (server option `csrf`); undefined when off. */
   readonly csrf: CsrfCheck | undefined;
+  /** The heart-beat timers of all its sessions. */
+  readonly heartbeatScheduler: HeartbeatScheduler;
   newSessionId(): string;
   /** Asks for session.flush() once at the end of this turn of the event loop. */
   scheduleFlush(session: StompSession): void;

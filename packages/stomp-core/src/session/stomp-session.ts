@@ -25,7 +25,7 @@ import { applyPostSend, applyPreSend, messageFrame, sendIntercepted, type Channe
 import type { CommandHandler } from './handlers/command-handler.js';
 import { COMMAND_HANDLERS } from './handlers/index.js';
 import type { SessionHost } from './session-host.js';
-import { HeartbeatTimers } from './heartbeat-timers.js';
+import type { HeartbeatMember } from './heartbeat-scheduler.js';
 import { OutboundBuffer } from './outbound-buffer.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { toStompError } from './to-stomp-error.js';
@@ -97,8 +97,11 @@ export class StompSession implements BrokerClient {
   /** Bytes written during this turn, sent by flush(). */
   private readonly out = new OutboundBuffer();
   private flushScheduled = false;
-  /** Only while heart-beating in either direction was negotiated. */
-  private heartbeats: HeartbeatTimers | undefined = undefined;
+  /** The decoder's, the connection's and the heart-beat scheduler's way back in (see Callbacks). */
+  private readonly callbacks: InstanceType<typeof StompSession.Callbacks>;
+  /** Negotiated heart-beat intervals in ms (0: off) while the host's scheduler holds this session. */
+  private sendEvery = 0;
+  private expectEvery = 0;
   private inbox: StompFrame[] | undefined = undefined;
   private busy = false;
   private brokerAttached = false;
@@ -125,7 +128,7 @@ export class StompSession implements BrokerClient {
     this.interceptors = options.interceptors !== undefined && options.interceptors.length > 0 ? [...options.interceptors] : undefined;
     this.rules = host.rules;
     this.deliveryRules = host.rules?.filtersMessages === true ? host.rules : undefined;
-    const callbacks = new SessionCallbacks(this);
+    const callbacks = (this.callbacks = new SessionCallbacks(this));
     this.decoder = new StompDecoder(callbacks, { limits: options.limits });
     connection.bind(callbacks);
     if (options.timeToFirstFrame > 0) {
@@ -171,15 +174,19 @@ export class StompSession implements BrokerClient {
     this.state = SessionState.Connected;
     clearTimeout(this.firstFrameTimer);
     this.firstFrameTimer = undefined; // a cleared Timeout still holds its callback and this session's context
-    if (sendEvery === 0 && expectEvery === 0) return;
-    this.heartbeats = new HeartbeatTimers();
-    this.heartbeats.start(
-      sendEvery,
-      expectEvery,
-      this.host.options.heartbeatTolerance,
-      () => this.connection.write(HEARTBEAT_EOL),
-      (ms) => this.fail(new StompError(StompErrorCode.HEARTBEAT_TIMEOUT, `No heart-beat from the client for ${ms} ms`)),
-    );
+    const scheduler = this.host.heartbeatScheduler;
+    const callbacks = this.callbacks;
+    const now = Date.now();
+    if (sendEvery > 0) {
+      callbacks.lastWriteAt = now;
+      this.sendEvery = sendEvery;
+      scheduler.startSending(callbacks, sendEvery);
+    }
+    if (expectEvery > 0) {
+      callbacks.lastReadAt = now;
+      this.expectEvery = expectEvery;
+      scheduler.startExpecting(callbacks, expectEvery);
+    }
   }
 
   // ---- inbound ------------------------------------------------------------------------------
@@ -381,7 +388,7 @@ export class StompSession implements BrokerClient {
     this.flushScheduled = false;
     if (this.out.length === 0 || this.state === SessionState.Closed) return;
     const chunk = this.out.take();
-    if (this.heartbeats !== undefined) this.heartbeats.lastWriteAt = Date.now();
+    if (this.sendEvery > 0) this.callbacks.lastWriteAt = Date.now();
     if (this.connection.write(chunk)) {
       if (this.writableWaiters !== undefined) this.wakeWriters();
     } else if (!this.blockedTimer && this.state !== SessionState.Closing) {
@@ -483,17 +490,32 @@ export class StompSession implements BrokerClient {
 
   private stopTimers(): void {
     clearTimeout(this.firstFrameTimer);
-    this.heartbeats?.stop();
+    if (this.sendEvery > 0 || this.expectEvery > 0) {
+      this.host.heartbeatScheduler.stop(this.callbacks, this.sendEvery, this.expectEvery);
+      this.sendEvery = this.expectEvery = 0;
+    }
   }
 
   /**
-   * What the decoder and the connection call back into: the methods of one small object per
-   * session rather than a closure per callback (closures and their contexts were most of what an
-   * idle session held). Nested here so it may call the session's private members.
+   * What the decoder, the connection and the heart-beat scheduler call back into: the methods of
+   * one small object per session rather than a closure per callback (closures and their contexts
+   * were most of what an idle session held). Nested here so it may call the session's private
+   * members. @internal
    */
-  /** @internal */
-  static readonly Callbacks = class SessionCallbacks implements StompDecoderHandler, StompConnectionEvents {
+  static readonly Callbacks = class SessionCallbacks implements StompDecoderHandler, StompConnectionEvents, HeartbeatMember {
+    /** Date.now() of the last bytes read and written; kept only while heart-beating that way. */
+    lastReadAt = 0;
+    lastWriteAt = 0;
+
     constructor(readonly session: StompSession) {}
+
+    beat(): void {
+      this.session.connection.write(HEARTBEAT_EOL);
+    }
+
+    silent(ms: number): void {
+      this.session.fail(new StompError(StompErrorCode.HEARTBEAT_TIMEOUT, `No heart-beat from the client for ${ms} ms`));
+    }
 
     onFrame(frame: StompFrame): void {
       this.session.onFrame(frame);
@@ -507,8 +529,7 @@ export class StompSession implements BrokerClient {
 
     data(chunk: Buffer): void {
       const session = this.session;
-      const heartbeats = session.heartbeats;
-      if (heartbeats !== undefined) heartbeats.lastReadAt = Date.now();
+      if (session.expectEvery > 0) this.lastReadAt = Date.now();
       session.decoder.write(chunk);
     }
 

@@ -11,7 +11,10 @@ import type { RelayHost } from './relay-options.js';
 
 /** What a BrokerConnection reports. */
 export interface BrokerConnectionHandler {
-  /** A MESSAGE from the broker. */
+  /**
+   * A MESSAGE from the broker. `frame.body` is a view of a read buffer that is
+   * written again once this returns: copy what must outlive the call.
+   */
   onMessage(frame: StompFrame): void;
   /**
    * The broker sent ERROR (it closes the connection next). `tag`: what the request that caused it
@@ -38,6 +41,19 @@ interface PendingReceipt {
   resolve(): void;
   reject(error: StompError): void;
   tag: string | undefined;
+}
+
+/**
+ * The buffer every plain-TCP broker connection of the process reads into (net.Socket `onread`):
+ * no Buffer is allocated per read and no stream machinery runs for it. One is enough, as a read is
+ * decoded before the next one: nothing read may be kept past the handler call (see onMessage).
+ * 64 KiB: what libuv asks for per read.
+ */
+const READ_BUFFER_SIZE = 64 * 1024;
+let sharedReadBuffer: Buffer | undefined;
+
+function readBuffer(): Buffer {
+  return (sharedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
 }
 
 /** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
@@ -90,14 +106,27 @@ export class BrokerConnection {
     );
     const { host, port } = options.address;
     const tls = options.tls;
-    const socket = tls === false ? netConnect({ host, port }) : tlsConnect({ host, port, servername: host, ...(tls === true ? {} : tls) });
+    let socket: Socket;
+    if (tls === false) {
+      socket = netConnect({
+        host,
+        port,
+        onread: {
+          buffer: readBuffer,
+          callback: (length: number, buffer: Uint8Array) => {
+            this.onRead((buffer as Buffer).subarray(0, length));
+            return true;
+          },
+        },
+      });
+    } else {
+      // TLS: the decrypted bytes come as 'data' chunks (onread is for plain sockets).
+      socket = tlsConnect({ host, port, servername: host, ...(tls === true ? {} : tls) });
+      socket.on('data', (chunk: Buffer) => this.onRead(chunk));
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(tls === false ? 'connect' : 'secureConnect', () => this.sendConnect());
-    socket.on('data', (chunk: Buffer) => {
-      this.heartbeats.lastReadAt = Date.now();
-      this.decoder.write(chunk);
-    });
     socket.on('drain', () => this.handler.onDrain?.());
     socket.on('error', (error) => this.abort(brokerUnavailable(`${host}:${port}: ${error.message}`)));
     socket.on('close', () => this.onSocketClose());
@@ -164,6 +193,11 @@ export class BrokerConnection {
   destroy(): void {
     this.byUs = true;
     this.socket.destroy();
+  }
+
+  private onRead(chunk: Buffer): void {
+    this.heartbeats.lastReadAt = Date.now();
+    this.decoder.write(chunk);
   }
 
   private write(bytes: Buffer): void {

@@ -132,7 +132,9 @@ export class RelayClientSession implements BrokerConnectionHandler {
     if (subscription === undefined) return; // unsubscribed while it was on its way
     const headers: StompHeaders = {};
     for (const name in h) if (!DELIVERY_HEADERS.has(name) && name !== '__proto__') headers[name] = h[name]!;
-    const message: BrokerMessage = { destination: h.destination ?? subscription.destination, headers, body: frame.body };
+    // The body is a view of the connection's read buffer: the message may outlive this call (interceptors).
+    const body = frame.body.length === 0 ? frame.body : Buffer.from(frame.body);
+    const message: BrokerMessage = { destination: h.destination ?? subscription.destination, headers, body };
     if (subscription.deliveredAs !== undefined) message.deliveredAs = subscription.deliveredAs;
     // The client acks with what it got as message-id/ack (any version): the broker's ack id.
     const brokerId = h['message-id'] ?? '';

@@ -77,6 +77,10 @@ export class StompDecoder {
   private fixedBody: Buffer | undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
+  /** Where the frame being decoded began in the current chunk; -1 when it began in an earlier one. */
+  private frameStart = -1;
+  /** Where the frame onFrame is called for ends in the current chunk (after its NUL). */
+  private frameEnd = -1;
   // Last values of the headers a producer repeats (destination, content-type, content-length).
   private readonly repeated = new RepeatedValues();
 
@@ -99,11 +103,22 @@ export class StompDecoder {
     return this.line.length + this.body.length + this.fixedFill;
   }
 
+  /**
+   * During onFrame only: the frame's bytes as received (command line to NUL, no EOLs around it),
+   * a view of the chunk being decoded; undefined when the frame began in an earlier chunk. A relay
+   * passes such a frame on as it is when nothing in it needs rewriting.
+   */
+  frameView(): Buffer | undefined {
+    return this.frameStart < 0 ? undefined : this.chunk.subarray(this.frameStart, this.frameEnd);
+  }
+
   /** Feeds one chunk of the byte stream (or one WebSocket message). Never throws for any input. */
   write(chunk: Buffer): void {
     if (this.state === FAILED) return;
     this.chunk = chunk;
     this.nulAt = UNKNOWN;
+    // A frame in progress began in an earlier chunk: it has no view in this one.
+    this.frameStart = -1;
     const end = chunk.length;
     let pos = 0;
     while (pos < end) {
@@ -127,6 +142,7 @@ export class StompDecoder {
           } else {
             this.state = COMMAND;
             this.frameBytes = 0;
+            this.frameStart = pos;
           }
           break;
         }
@@ -338,7 +354,9 @@ export class StompDecoder {
     this.headers = undefined;
     this.completeBody = EMPTY;
     this.state = IDLE;
+    this.frameEnd = next;
     this.handler.onFrame(frame);
+    this.frameStart = -1;
     return next;
   }
 

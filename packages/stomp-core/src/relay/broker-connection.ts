@@ -12,7 +12,7 @@ import type { RelayHost } from './relay-options.js';
 /** What a BrokerConnection reports. */
 export interface BrokerConnectionHandler {
   /**
-   * A MESSAGE from the broker. `frame.body` is a view of a read buffer that is
+   * A MESSAGE from the broker. `frame.body` (and frameView()) are views of a read buffer that is
    * written again once this returns: copy what must outlive the call.
    */
   onMessage(frame: StompFrame): void;
@@ -134,6 +134,14 @@ export class BrokerConnection {
       () => this.abort(brokerUnavailable(`No CONNECTED from ${host}:${port} within ${options.connectTimeout} ms`)),
       options.connectTimeout,
     ).unref();
+  }
+
+  /**
+   * During onMessage only: the MESSAGE's bytes as the broker sent them (undefined when it came in
+   * more than one read). A view of the read buffer, like the frame's body.
+   */
+  frameView(): Buffer | undefined {
+    return this.decoder.frameView();
   }
 
   get address(): RelayHost {

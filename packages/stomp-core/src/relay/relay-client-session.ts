@@ -169,20 +169,22 @@ export class RelayClientSession implements BrokerConnectionHandler {
   }
 
   /**
-   * Passes the broker's MESSAGE to the client byte for byte when rewriting it would give the same
-   * frame: the session speaks the broker connection's STOMP version (same escaping), the broker
+   * Passes the broker's MESSAGE to the client byte for byte when rewriting it would give an
+   * equivalent frame (the same headers and values, in the broker's order, `redelivered:false`
+   * included): the session speaks the broker connection's STOMP version (same escaping), the broker
    * used the client's own subscription id (the relay subscribes with it), the destination is not a
    * user destination shown as `/user/...`, there is no `receipt` (RabbitMQ copies the SEND's, ours),
    * and the client gets one id to ack with (no `ack` header, or one equal to `message-id`). The
-   * session declines when it must see the frame (interceptors, MESSAGE rules). Saves decoding the
-   * header map into a message and encoding it again, per delivery.
+   * session declines when it must see the frame (interceptors, MESSAGE rules). Saves copying the
+   * headers into a message and encoding the frame again, per delivery (the header map is still
+   * decoded: finding the frame's end and its subscription needs it).
    */
   private forwardAsIs(frame: StompFrame, subscription: RelaySubscription): boolean {
     const forward = this.client.forwardFrame;
     if (forward === undefined || subscription.deliveredAs !== undefined) return false;
     const h = frame.headers;
     const messageId = h['message-id'];
-    if (messageId === undefined || h.receipt !== undefined) return false;
+    if (messageId === undefined || h.destination === undefined || h.receipt !== undefined) return false;
     const ack = h.ack;
     if (ack !== undefined && (ack !== messageId || subscription.ack === 'auto')) return false;
     const bytes = this.connection.frameView();

@@ -209,8 +209,9 @@ export class BrokerConnection {
   }
 
   private write(bytes: Buffer): void {
-    this.heartbeats.lastWriteAt = Date.now();
     if (!this.corked) {
+      // Once per turn, not per frame: the frames of a turn leave together.
+      this.heartbeats.lastWriteAt = Date.now();
       this.corked = true;
       this.socket.cork();
       process.nextTick(() => {

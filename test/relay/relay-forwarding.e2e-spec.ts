@@ -4,10 +4,12 @@
 // and nothing read from the broker may be changed by later reads (the relay reads into a reused buffer).
 import { jest } from '@jest/globals';
 import { StompSession, type ChannelInterceptor } from '@nest-stomp/core';
-import { useCleanup } from '../support/cleanup.js';
+import { onCleanup, useCleanup } from '../support/cleanup.js';
 import { describeWithBroker, EXTERNAL_BROKERS, probeAll, startRelayServer, unique } from '../support/brokers.js';
 import { escapeHeader, type ParsedFrame } from '../support/frame-parser.js';
 import { RawClient } from '../support/raw-client.js';
+// Internal: which path a broker MESSAGE took (scanned without decoding, or decoded).
+import { RelayClientSession } from '../../packages/stomp-core/src/relay/relay-client-session.js';
 import type { TestServer } from '../support/test-server.js';
 
 useCleanup();
@@ -69,6 +71,60 @@ for (const broker of EXTERNAL_BROKERS) {
       expect(m.body.equals(BINARY)).toBe(true);
       const session = [...ts.server.sessions.values()].find((s) => s.subscriptions.has('my-own-id-7'))!;
       expect(answersFor(forwarded, session.id)).toEqual([true]);
+    });
+
+    it('a 1.2 client gets a MESSAGE without escapes as is (read without decoding), and a client-individual one acks', async () => {
+      const scanned = jest.spyOn(RelayClientSession.prototype, 'onScannedMessage');
+      onCleanup(() => scanned.mockRestore());
+      const ts = await startRelayServer(broker);
+      const queue = `/queue/${unique('plain.')}`;
+      const sub = await RawClient.open(ts, 'tcp');
+      await sub.connect();
+      sub.send('SUBSCRIBE', { id: 'plain-9', destination: queue, ack: 'client-individual', receipt: 'p' });
+      await sub.receipt('p');
+      const pub = await publisher(ts);
+      for (const body of ['one', 'two']) pub.send('SEND', { destination: queue, 'x-plain': 'v1', 'content-length': String(body.length) }, body);
+      const first = await nextMessage(sub);
+      const second = await nextMessage(sub);
+      for (const [m, body] of [[first, 'one'], [second, 'two']] as const) {
+        expect(m.headers.subscription).toBe('plain-9');
+        expect(m.headers.destination).toBe(queue);
+        expect(m.headers['x-plain']).toBe('v1');
+        expect(m.body.toString()).toBe(body);
+        expect(m.headers.ack).toEqual(expect.any(String));
+      }
+      const session = [...ts.server.sessions.values()].find((s) => s.subscriptions.has('plain-9'))!;
+      // RabbitMQ's ack id is its message-id (passed on as is); ActiveMQ's is not (rebuilt: message-id = ack).
+      if (broker.name === 'RabbitMQ') {
+        expect(answersFor(forwarded, session.id)).toEqual([true, true]);
+        expect(scanned.mock.results.map((r) => r.value)).toEqual([true, true]); // neither was decoded
+      } else {
+        expect(first.headers['message-id']).toBe(first.headers.ack);
+      }
+      for (const m of [first, second]) sub.send('ACK', { id: m.headers.ack!, receipt: `a-${m.body}` });
+      await sub.receipt('a-one');
+      await sub.receipt('a-two');
+      sub.destroy();
+      // Both were acked: a new consumer finds the queue empty (a marker sent after them comes first).
+      const again = await subscriber(ts, 'again-1', queue);
+      pub.send('SEND', { destination: queue, 'content-length': '6' }, 'marker');
+      expect((await nextMessage(again)).body.toString()).toBe('marker');
+    });
+
+    it('a 1.0 client gets a MESSAGE without escapes rewritten for its version too', async () => {
+      const ts = await startRelayServer(broker);
+      const topic = `/topic/${unique('v10p.')}`;
+      const sub = await subscriber(ts, 'old-2', topic, '1.0');
+      const pub = await publisher(ts);
+      pub.send('SEND', { destination: topic, 'x-plain': 'v2', 'content-length': '3' }, 'abc');
+      const m = await nextMessage(sub);
+      expect(m.headers.subscription).toBe('old-2');
+      expect(m.headers['x-plain']).toBe('v2');
+      expect(m.body.toString()).toBe('abc');
+      const session = [...ts.server.sessions.values()].find((s) => s.subscriptions.has('old-2'))!;
+      const answers = answersFor(forwarded, session.id);
+      expect(answers.length).toBeGreaterThan(0);
+      expect(answers.every((a) => a === false)).toBe(true);
     });
 
     it('a 1.0 client gets the MESSAGE rewritten for its version (no header escaping in 1.0)', async () => {

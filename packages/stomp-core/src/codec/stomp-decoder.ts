@@ -93,6 +93,11 @@ export class StompDecoder {
     this.maxHeaderLength = limits?.maxHeaderLength ?? DEFAULT_CODEC_LIMITS.maxHeaderLength;
   }
 
+  /** True between frames with nothing of a frame held (the next byte starts a frame or is an EOL). */
+  get idle(): boolean {
+    return this.state === IDLE;
+  }
+
   /** True once an error was reported; all further input is ignored. */
   get failed(): boolean {
     return this.state === FAILED;

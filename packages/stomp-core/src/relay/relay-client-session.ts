@@ -4,6 +4,7 @@ import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { StompLimitError } from '../errors/stomp-limit.error.js';
 import { BrokerConnection, brokerUnavailable, type BrokerConnectionHandler } from './broker-connection.js';
+import type { ScannedMessage } from './message-scan.js';
 import type { RelayHost, StompBrokerRelayOptions } from './relay-options.js';
 
 /** A subscription held by the external broker, as the session's encoder sees it. */
@@ -30,6 +31,9 @@ export class RelayClientSession implements BrokerConnectionHandler {
   readonly connection: BrokerConnection;
   private readonly subscriptions = new Map<string, RelaySubscription>();
   private brokerPaused = false;
+  /** subscriptionId()'s last answer and its bytes. */
+  private lastId = '';
+  private lastIdBytes: Buffer | undefined;
   private clientPaused = false;
   private closing = false;
   private disconnected = false;
@@ -142,6 +146,40 @@ export class RelayClientSession implements BrokerConnectionHandler {
       const messageId = subscription.ack === 'auto' ? brokerId : (h.ack ?? brokerId);
       this.client.deliver({ subscription, message, messageId, redelivered: h.redelivered === 'true' });
     }
+    this.afterDelivery();
+  }
+
+  /**
+   * The same decision as forwardAsIs() on a frame that was only scanned (no header map): passed on
+   * as received when it qualifies; false and the connection decodes it for onMessage.
+   */
+  onScannedMessage(buf: Buffer, start: number, scan: ScannedMessage): boolean {
+    const forward = this.client.forwardFrame;
+    if (forward === undefined || scan.subscriptionStart < 0 || scan.messageIdStart < 0 || !scan.hasDestination || scan.hasReceipt) return false;
+    const subscription = this.subscriptions.get(this.subscriptionId(buf, scan.subscriptionStart, scan.subscriptionEnd));
+    if (subscription === undefined || subscription.deliveredAs !== undefined) return false;
+    // One id to ack with: no `ack`, or one equal to `message-id` (and none on an auto subscription).
+    if (scan.ackStart >= 0) {
+      if (subscription.ack === 'auto' || scan.ackEnd - scan.ackStart !== scan.messageIdEnd - scan.messageIdStart) return false;
+      if (!sameBytes(buf, scan.ackStart, scan.ackEnd, scan.messageIdStart)) return false;
+    }
+    if (!forward.call(this.client, buf.subarray(start, scan.end), this.connection.version)) return false;
+    this.afterDelivery();
+    return true;
+  }
+
+  /** buf[s, e) as the subscription id string; the last one is kept, as a connection's MESSAGEs mostly name the same few. */
+  private subscriptionId(buf: Buffer, s: number, e: number): string {
+    const last = this.lastIdBytes;
+    if (last !== undefined && last.length === e - s && sameBytes(buf, s, e, 0, last)) return this.lastId;
+    // What the decoder would make of these bytes (no backslash in them: nothing to unescape).
+    this.lastId = buf.toString('utf8', s, e);
+    this.lastIdBytes = Buffer.from(buf.subarray(s, e));
+    return this.lastId;
+  }
+
+  /** Outbound backpressure: a client that cannot take more pauses its broker connection. */
+  private afterDelivery(): void {
     if (!this.brokerPaused && this.client.whenWritable?.(this.resumeBroker) === false) {
       this.brokerPaused = true;
       this.connection.pause();
@@ -206,6 +244,12 @@ export class RelayClientSession implements BrokerConnectionHandler {
     }
     return pending;
   }
+}
+
+/** Whether buf[s, e) equals the bytes at `at` of `other` (default: of buf itself). */
+function sameBytes(buf: Buffer, s: number, e: number, at: number, other: Buffer = buf): boolean {
+  for (let i = 0; i < e - s; i++) if (buf[s + i] !== other[at + i]) return false;
+  return true;
 }
 
 /** A client frame's headers minus what only our side acts on. */

@@ -54,7 +54,7 @@ function named(buf: Buffer, s: number, colon: number, name: Buffer): boolean {
  * True with `out` filled when it is whole and ordinary; false otherwise (`out` is then garbage).
  */
 export function scanMessage(buf: Buffer, start: number, end: number, limits: ScanLimits, out: ScannedMessage): boolean {
-  // Command line: exactly MESSAGE, then LF or CR LF.
+  // Command line: exactly MESSAGE, then the EOL (STOMP 1.2: LF or CR LF).
   let p = start + MESSAGE.length;
   if (p >= end) return false;
   for (let i = 0; i < MESSAGE.length; i++) if (buf[start + i] !== MESSAGE[i]) return false;
@@ -88,6 +88,7 @@ export function scanMessage(buf: Buffer, start: number, end: number, limits: Sca
     if (lineEnd - p >= limits.maxHeaderLength || ++headers >= limits.maxHeaders) return false;
     if (colon <= p) return false; // no colon, or an empty name
     const v = colon + 1; // a CR before the LF belongs to the EOL, one anywhere else to the value (as decoded)
+    // STOMP 1.2: of a repeated header only the first occurrence counts (hence `Start < 0` below).
     const c = buf[p];
     if (c === 115 /* s */) {
       if (out.subscriptionStart < 0 && named(buf, p, colon, SUBSCRIPTION)) {

@@ -17,11 +17,32 @@ export function rssBytes(pid) {
 
 /** User + system CPU seconds consumed by `pid` (all threads), or undefined. */
 export function cpuSeconds(pid) {
+  const split = cpuSplit(pid);
+  return split === undefined ? undefined : split.user + split.system;
+}
+
+/** { user, system } CPU seconds of `pid` (all threads), or undefined. */
+export function cpuSplit(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name may hold spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * { reads, writes }: read-type and write-type system calls `pid` made so far (/proc/PID/io syscr,
+ * syscw: read/recv and write/writev/send on sockets, files and pipes alike), or undefined.
+ */
+export function syscallCounts(pid) {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'latin1');
+    const reads = /syscr:\s+(\d+)/.exec(io);
+    const writes = /syscw:\s+(\d+)/.exec(io);
+    return reads && writes ? { reads: Number(reads[1]), writes: Number(writes[1]) } : undefined;
   } catch {
     return undefined;
   }
@@ -49,28 +70,45 @@ export class CpuMeter {
   start() {
     this.t0 = performance.now();
     this.self0 = process.cpuUsage();
-    this.server0 = this.serverPid ? cpuSeconds(this.serverPid) : undefined;
+    this.server0 = this.serverPid ? cpuSplit(this.serverPid) : undefined;
+    this.calls0 = this.serverPid ? syscallCounts(this.serverPid) : undefined;
     this.machine0 = machineBusySeconds();
   }
 
   /**
    * { generator, server, other } in % of one core since start(); `other` is what the rest of the
-   * machine used meanwhile (other processes competing for the cores make results noisy).
+   * machine used meanwhile (other processes competing for the cores make results noisy). With a
+   * server pid also `serverUser`/`serverSystem` (% of one core) and `serverCalls` { reads, writes }
+   * per second: divided by the throughput they give the server's cost per message, a figure that
+   * depends less on what else runs on the machine than throughput does.
    */
   stop() {
     const seconds = (performance.now() - this.t0) / 1000;
     const self = process.cpuUsage(this.self0);
     const generator = (self.user + self.system) / 1e6 / seconds * 100;
-    const server1 = this.serverPid ? cpuSeconds(this.serverPid) : undefined;
-    const server = server1 !== undefined && this.server0 !== undefined ? (server1 - this.server0) / seconds * 100 : undefined;
+    const server1 = this.serverPid ? cpuSplit(this.serverPid) : undefined;
+    const s0 = this.server0;
+    const user = server1 !== undefined && s0 !== undefined ? (server1.user - s0.user) / seconds * 100 : undefined;
+    const system = server1 !== undefined && s0 !== undefined ? (server1.system - s0.system) / seconds * 100 : undefined;
+    const server = user === undefined ? undefined : user + system;
+    const calls1 = this.serverPid ? syscallCounts(this.serverPid) : undefined;
+    const c0 = this.calls0;
     const machine1 = machineBusySeconds();
     const machine = machine1 !== undefined && this.machine0 !== undefined ? (machine1 - this.machine0) / seconds * 100 : undefined;
     const other = machine === undefined ? undefined : Math.max(0, machine - generator - (server ?? 0));
-    return {
+    const out = {
       generator: round1(generator),
       server: server === undefined ? undefined : round1(server),
       other: other === undefined ? undefined : round1(other),
     };
+    if (user !== undefined) {
+      out.serverUser = round1(user);
+      out.serverSystem = round1(system);
+    }
+    if (calls1 !== undefined && c0 !== undefined) {
+      out.serverCalls = { reads: Math.round((calls1.reads - c0.reads) / seconds), writes: Math.round((calls1.writes - c0.writes) / seconds) };
+    }
+    return out;
   }
 }
 

@@ -72,11 +72,40 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Markdown table of the relay runs: direct, relay, ratio, aim. */
+/**
+ * What one delivered message cost the run's server process (RabbitMQ direct, our relay process
+ * through the relay): CPU µs (user, system) and read/write system calls per delivery, over the
+ * measured window; undefined without readings.
+ */
+export function costPerDelivery(r) {
+  const rate = r.value;
+  const cpu = r.cpu;
+  if (!(rate > 0) || cpu?.server === undefined) return undefined;
+  const us = (percent) => (percent === undefined ? undefined : Math.round((percent * 1e4 / rate) * 10) / 10);
+  const per = (n) => (n === undefined ? undefined : Math.round((n / rate) * 1000) / 1000);
+  return {
+    cpu: us(cpu.server),
+    user: us(cpu.serverUser),
+    system: us(cpu.serverSystem),
+    reads: per(cpu.serverCalls?.reads),
+    writes: per(cpu.serverCalls?.writes),
+  };
+}
+
+/** One line of costPerDelivery() for the run log. */
+export function describeCost(r) {
+  const c = costPerDelivery(r);
+  if (c === undefined) return '';
+  const split = c.user === undefined ? '' : ` (user ${c.user}, sys ${c.system})`;
+  const calls = c.reads === undefined ? '' : `, ${c.reads} reads + ${c.writes} writes`;
+  return ` — per delivery: ${c.cpu} µs CPU${split}${calls}`;
+}
+
+/** Markdown table of the relay runs: direct, relay, ratio, aim, and the CPU per delivery of each. */
 export function relayTable(runs, scenarios) {
   const lines = [
-    '| scenario (TCP) | RabbitMQ direct | app + relay + RabbitMQ | ratio | aim |',
-    '| --- | --- | --- | --- | --- |',
+    '| scenario (TCP) | RabbitMQ direct | app + relay + RabbitMQ | ratio | aim | RabbitMQ CPU/delivery (direct) | relay CPU/delivery |',
+    '| --- | --- | --- | --- | --- | ---: | ---: |',
   ];
   const rows = [];
   for (const scenario of scenarios) {
@@ -91,8 +120,13 @@ export function relayTable(runs, scenarios) {
     const relay = cell(of('relay'));
     const ratio = direct.value && relay.value !== undefined ? relay.value / direct.value : undefined;
     const meets = ratio === undefined ? '' : ratio >= RELAY_AIM ? ' ✅' : ' ❌';
-    rows.push({ scenario, direct: direct.value, relay: relay.value, ratio, aim: RELAY_AIM });
-    lines.push(`| ${scenario} | ${direct.text} | ${relay.text} | ${ratio === undefined ? '–' : ratio.toFixed(2)}${meets} | ≥ ${RELAY_AIM} |`);
+    // The server process's CPU per delivery: RabbitMQ's VM in the direct runs, ours in the relay runs.
+    const cost = (rs) => median(rs.map((r) => costPerDelivery(r)?.cpu));
+    const brokerCost = cost(of('rabbitmq'));
+    const relayCost = cost(of('relay'));
+    const us = (x) => (x === undefined ? '–' : `${x.toFixed(1)} µs`);
+    rows.push({ scenario, direct: direct.value, relay: relay.value, ratio, aim: RELAY_AIM, brokerCpuPerDelivery: brokerCost, relayCpuPerDelivery: relayCost });
+    lines.push(`| ${scenario} | ${direct.text} | ${relay.text} | ${ratio === undefined ? '–' : ratio.toFixed(2)}${meets} | ≥ ${RELAY_AIM} | ${us(brokerCost)} | ${us(relayCost)} |`);
   }
   return { table: lines.join('\n'), rows };
 }

@@ -1,4 +1,4 @@
-import type { StompHeaders } from '../codec/stomp-frame.js';
+import type { StompHeaders, StompVersion } from '../codec/stomp-frame.js';
 import type { StompError } from '../errors/stomp.error.js';
 
 /** STOMP ack modes (SUBSCRIBE `ack` header). `auto` is the default. */
@@ -89,6 +89,13 @@ export interface BrokerClient {
    * `resume` is called once when its buffers have room again (the relay pauses the broker).
    */
   whenWritable?(resume: () => void): boolean;
+  /**
+   * A MESSAGE frame exactly as the client is to get it (a relay passing the external broker's frame
+   * on as it is), encoded for STOMP `version`. Copies `frame` before it returns (it is a view of a
+   * read buffer). False, with nothing written, when the session must build the frame itself
+   * (another version, interceptors, MESSAGE rules): the caller then calls deliver().
+   */
+  forwardFrame?(frame: Buffer, version: StompVersion): boolean;
   /** Inbound backpressure: stop / restart reading the client (the broker cannot take more). */
   pauseReading?(): void;
   resumeReading?(): void;

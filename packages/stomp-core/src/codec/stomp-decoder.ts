@@ -80,6 +80,10 @@ export class StompDecoder {
   private fixedBody: Buffer | undefined = undefined;
   private fixedFill = 0;
   private completeBody: Buffer = EMPTY;
+  /** Where the frame being decoded began in the current chunk; -1 when it began in an earlier one. */
+  private frameStart = -1;
+  /** Where the frame onFrame is called for ends in the current chunk (after its NUL). */
+  private frameEnd = -1;
   // Last values of the headers a producer repeats (destination, content-type, content-length).
   private readonly repeated = new RepeatedValues();
 
@@ -92,6 +96,11 @@ export class StompDecoder {
     this.maxHeaderLength = limits?.maxHeaderLength ?? DEFAULT_CODEC_LIMITS.maxHeaderLength;
   }
 
+  /** True between frames with nothing of a frame held (the next byte starts a frame or is an EOL). */
+  get idle(): boolean {
+    return this.state === IDLE;
+  }
+
   /** True once an error was reported; all further input is ignored. */
   get failed(): boolean {
     return this.state === FAILED;
@@ -102,11 +111,22 @@ export class StompDecoder {
     return this.carry.length + this.fixedFill;
   }
 
+  /**
+   * During onFrame only: the frame's bytes as received (command line to NUL, no EOLs around it),
+   * a view of the chunk being decoded; undefined when the frame began in an earlier chunk. A relay
+   * passes such a frame on as it is when nothing in it needs rewriting.
+   */
+  frameView(): Buffer | undefined {
+    return this.frameStart < 0 ? undefined : this.chunk.subarray(this.frameStart, this.frameEnd);
+  }
+
   /** Feeds one chunk of the byte stream (or one WebSocket message). Never throws for any input. */
   write(chunk: Buffer): void {
     if (this.state === FAILED) return;
     this.chunk = chunk;
     this.nulAt = UNKNOWN;
+    // A frame in progress began in an earlier chunk: it has no view in this one.
+    this.frameStart = -1;
     const end = chunk.length;
     let pos = 0;
     while (pos < end) {
@@ -130,6 +150,7 @@ export class StompDecoder {
           } else {
             this.state = COMMAND;
             this.frameBytes = 0;
+            this.frameStart = pos;
           }
           break;
         }
@@ -341,7 +362,9 @@ export class StompDecoder {
     this.headers = undefined;
     this.completeBody = EMPTY;
     this.state = IDLE;
+    this.frameEnd = next;
     this.handler.onFrame(frame);
+    this.frameStart = -1;
     return next;
   }
 

@@ -7,12 +7,22 @@ import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { HeartbeatTimers } from '../session/heartbeat-timers.js';
 import { negotiateHeartbeat, parseHeartbeat } from '../session/heartbeat.js';
+import { scanMessage, scannedMessage, type ScanLimits, type ScannedMessage } from './message-scan.js';
 import type { RelayHost } from './relay-options.js';
 
 /** What a BrokerConnection reports. */
 export interface BrokerConnectionHandler {
-  /** A MESSAGE from the broker. */
+  /**
+   * A MESSAGE from the broker. `frame.body` (and frameView()) are views of a read buffer that is
+   * written again once this returns: copy what must outlive the call.
+   */
   onMessage(frame: StompFrame): void;
+  /**
+   * A MESSAGE that scanMessage() read at buf[start, scan.end) before any decoding: true when it
+   * was taken care of (passed on as received); false and it is decoded and given to onMessage.
+   * `buf` is the read buffer, as for onMessage.
+   */
+  onScannedMessage?(buf: Buffer, start: number, scan: ScannedMessage): boolean;
   /**
    * The broker sent ERROR (it closes the connection next). `tag`: what the request that caused it
    * was tagged with (the client's receipt id), when the ERROR names a receipt we asked for.
@@ -40,6 +50,22 @@ interface PendingReceipt {
   tag: string | undefined;
 }
 
+/**
+ * The buffer every plain-TCP broker connection of the process reads into (net.Socket `onread`):
+ * no Buffer is allocated per read and no stream machinery runs for it. One is enough, as a read is
+ * decoded before the next one: nothing read may be kept past the handler call (see onMessage).
+ * 64 KiB: what libuv asks for per read.
+ */
+const READ_BUFFER_SIZE = 64 * 1024;
+let sharedReadBuffer: Buffer | undefined;
+
+function readBuffer(): Buffer {
+  return (sharedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
+}
+
+const LF = 10;
+const CR = 13;
+
 /** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
 const HEARTBEAT_TOLERANCE = 3;
 
@@ -60,6 +86,8 @@ export class BrokerConnection {
   readonly ready: Promise<void>;
   private readonly socket: Socket;
   private readonly decoder: StompDecoder;
+  private readonly limits: ScanLimits;
+  private readonly scan: ScannedMessage = scannedMessage();
   private readonly heartbeats = new HeartbeatTimers();
   private readonly receipts = new Map<string, PendingReceipt>();
   private receiptSeq = 0;
@@ -80,24 +108,38 @@ export class BrokerConnection {
     });
     // Nobody may await `ready` (a client that left): do not let its rejection go unhandled.
     this.ready.catch(() => undefined);
+    this.limits = { maxFrameSize: options.maxFrameSize, maxHeaders: 1024, maxHeaderLength: 64 * 1024 };
     this.decoder = new StompDecoder(
       {
         onFrame: (frame) => this.onFrame(frame),
         onHeartbeat: () => undefined,
         onError: (error) => this.abort(new StompError(StompErrorCode.BROKER_ERROR, `Bad frame from the broker: ${error.message}`)),
       },
-      { limits: { maxFrameSize: options.maxFrameSize, maxHeaders: 1024, maxHeaderLength: 64 * 1024 } },
+      { limits: this.limits },
     );
     const { host, port } = options.address;
     const tls = options.tls;
-    const socket = tls === false ? netConnect({ host, port }) : tlsConnect({ host, port, servername: host, ...(tls === true ? {} : tls) });
+    let socket: Socket;
+    if (tls === false) {
+      socket = netConnect({
+        host,
+        port,
+        onread: {
+          buffer: readBuffer,
+          callback: (length: number, buffer: Uint8Array) => {
+            this.onRead((buffer as Buffer).subarray(0, length));
+            return true;
+          },
+        },
+      });
+    } else {
+      // TLS: the decrypted bytes come as 'data' chunks (onread is for plain sockets).
+      socket = tlsConnect({ host, port, servername: host, ...(tls === true ? {} : tls) });
+      socket.on('data', (chunk: Buffer) => this.onRead(chunk));
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(tls === false ? 'connect' : 'secureConnect', () => this.sendConnect());
-    socket.on('data', (chunk: Buffer) => {
-      this.heartbeats.lastReadAt = Date.now();
-      this.decoder.write(chunk);
-    });
     socket.on('drain', () => this.handler.onDrain?.());
     socket.on('error', (error) => this.abort(brokerUnavailable(`${host}:${port}: ${error.message}`)));
     socket.on('close', () => this.onSocketClose());
@@ -105,6 +147,14 @@ export class BrokerConnection {
       () => this.abort(brokerUnavailable(`No CONNECTED from ${host}:${port} within ${options.connectTimeout} ms`)),
       options.connectTimeout,
     ).unref();
+  }
+
+  /**
+   * During onMessage only: the MESSAGE's bytes as the broker sent them (undefined when it came in
+   * more than one read). A view of the read buffer, like the frame's body.
+   */
+  frameView(): Buffer | undefined {
+    return this.decoder.frameView();
   }
 
   get address(): RelayHost {
@@ -166,9 +216,52 @@ export class BrokerConnection {
     this.socket.destroy();
   }
 
+  private onRead(chunk: Buffer): void {
+    this.heartbeats.lastReadAt = Date.now();
+    const pos = this.handler.onScannedMessage === undefined || this.connected === undefined ? 0 : this.scanRead(chunk);
+    if (pos < chunk.length) this.decoder.write(pos === 0 ? chunk : chunk.subarray(pos));
+  }
+
+  /**
+   * Offers the whole MESSAGE frames at the start of a read to onScannedMessage, undecoded, while the
+   * decoder holds nothing; returns where the decoder takes over (the first frame that is not such a
+   * MESSAGE, or is cut by the read). A frame the handler declines is decoded on its own.
+   */
+  private scanRead(chunk: Buffer): number {
+    if (!this.decoder.idle) return 0;
+    const end = chunk.length;
+    const scan = this.scan;
+    let pos = 0;
+    while (pos < end) {
+      const b = chunk[pos];
+      // EOLs between frames are heart-beats: the read itself already counted as one.
+      if (b === LF) {
+        pos++;
+        continue;
+      }
+      if (b === CR) {
+        if (pos + 1 < end && chunk[pos + 1] === LF) {
+          pos += 2;
+          continue;
+        }
+        return pos;
+      }
+      if (!scanMessage(chunk, pos, end, this.limits, scan)) return pos;
+      const next = scan.end;
+      if (!this.handler.onScannedMessage!(chunk, pos, scan)) {
+        this.decoder.write(chunk.subarray(pos, next));
+        if (this.decoder.failed) return end;
+      }
+      if (this.failWith !== undefined) return end; // aborted meanwhile: nothing more is read
+      pos = next;
+    }
+    return pos;
+  }
+
   private write(bytes: Buffer): void {
-    this.heartbeats.lastWriteAt = Date.now();
     if (!this.corked) {
+      // Once per turn, not per frame: the frames of a turn leave together.
+      this.heartbeats.lastWriteAt = Date.now();
       this.corked = true;
       this.socket.cork();
       process.nextTick(() => {

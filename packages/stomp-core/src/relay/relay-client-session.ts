@@ -4,6 +4,7 @@ import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
 import { StompLimitError } from '../errors/stomp-limit.error.js';
 import { BrokerConnection, brokerUnavailable, type BrokerConnectionHandler } from './broker-connection.js';
+import type { ScannedMessage } from './message-scan.js';
 import type { RelayHost, StompBrokerRelayOptions } from './relay-options.js';
 
 /** A subscription held by the external broker, as the session's encoder sees it. */
@@ -30,6 +31,9 @@ export class RelayClientSession implements BrokerConnectionHandler {
   readonly connection: BrokerConnection;
   private readonly subscriptions = new Map<string, RelaySubscription>();
   private brokerPaused = false;
+  /** subscriptionId()'s last answer and its bytes. */
+  private lastId = '';
+  private lastIdBytes: Buffer | undefined;
   private clientPaused = false;
   private closing = false;
   private disconnected = false;
@@ -130,14 +134,52 @@ export class RelayClientSession implements BrokerConnectionHandler {
     const h = frame.headers;
     const subscription = h.subscription === undefined ? undefined : this.subscriptions.get(h.subscription);
     if (subscription === undefined) return; // unsubscribed while it was on its way
-    const headers: StompHeaders = {};
-    for (const name in h) if (!DELIVERY_HEADERS.has(name) && name !== '__proto__') headers[name] = h[name]!;
-    const message: BrokerMessage = { destination: h.destination ?? subscription.destination, headers, body: frame.body };
-    if (subscription.deliveredAs !== undefined) message.deliveredAs = subscription.deliveredAs;
-    // The client acks with what it got as message-id/ack (any version): the broker's ack id.
-    const brokerId = h['message-id'] ?? '';
-    const messageId = subscription.ack === 'auto' ? brokerId : (h.ack ?? brokerId);
-    this.client.deliver({ subscription, message, messageId, redelivered: h.redelivered === 'true' });
+    if (!this.forwardAsIs(frame, subscription)) {
+      const headers: StompHeaders = {};
+      for (const name in h) if (!DELIVERY_HEADERS.has(name) && name !== '__proto__') headers[name] = h[name]!;
+      // The body is a view of the connection's read buffer: the message may outlive this call (interceptors).
+      const body = frame.body.length === 0 ? frame.body : Buffer.from(frame.body);
+      const message: BrokerMessage = { destination: h.destination ?? subscription.destination, headers, body };
+      if (subscription.deliveredAs !== undefined) message.deliveredAs = subscription.deliveredAs;
+      // The client acks with what it got as message-id/ack (any version): the broker's ack id.
+      const brokerId = h['message-id'] ?? '';
+      const messageId = subscription.ack === 'auto' ? brokerId : (h.ack ?? brokerId);
+      this.client.deliver({ subscription, message, messageId, redelivered: h.redelivered === 'true' });
+    }
+    this.afterDelivery();
+  }
+
+  /**
+   * The same decision as forwardAsIs() on a frame that was only scanned (no header map): passed on
+   * as received when it qualifies; false and the connection decodes it for onMessage.
+   */
+  onScannedMessage(buf: Buffer, start: number, scan: ScannedMessage): boolean {
+    const forward = this.client.forwardFrame;
+    if (forward === undefined || scan.subscriptionStart < 0 || scan.messageIdStart < 0 || !scan.hasDestination || scan.hasReceipt) return false;
+    const subscription = this.subscriptions.get(this.subscriptionId(buf, scan.subscriptionStart, scan.subscriptionEnd));
+    if (subscription === undefined || subscription.deliveredAs !== undefined) return false;
+    // One id to ack with: no `ack`, or one equal to `message-id` (and none on an auto subscription).
+    if (scan.ackStart >= 0) {
+      if (subscription.ack === 'auto' || scan.ackEnd - scan.ackStart !== scan.messageIdEnd - scan.messageIdStart) return false;
+      if (!sameBytes(buf, scan.ackStart, scan.ackEnd, scan.messageIdStart)) return false;
+    }
+    if (!forward.call(this.client, buf.subarray(start, scan.end), this.connection.version)) return false;
+    this.afterDelivery();
+    return true;
+  }
+
+  /** buf[s, e) as the subscription id string; the last one is kept, as a connection's MESSAGEs mostly name the same few. */
+  private subscriptionId(buf: Buffer, s: number, e: number): string {
+    const last = this.lastIdBytes;
+    if (last !== undefined && last.length === e - s && sameBytes(buf, s, e, 0, last)) return this.lastId;
+    // What the decoder would make of these bytes (no backslash in them: nothing to unescape).
+    this.lastId = buf.toString('utf8', s, e);
+    this.lastIdBytes = Buffer.from(buf.subarray(s, e));
+    return this.lastId;
+  }
+
+  /** Outbound backpressure: a client that cannot take more pauses its broker connection. */
+  private afterDelivery(): void {
     if (!this.brokerPaused && this.client.whenWritable?.(this.resumeBroker) === false) {
       this.brokerPaused = true;
       this.connection.pause();
@@ -164,6 +206,29 @@ export class RelayClientSession implements BrokerConnectionHandler {
     this.client.resumeReading?.();
   }
 
+  /**
+   * Passes the broker's MESSAGE to the client byte for byte when rewriting it would give an
+   * equivalent frame (the same headers and values, in the broker's order, `redelivered:false`
+   * included): the session speaks the broker connection's STOMP version (same escaping), the broker
+   * used the client's own subscription id (the relay subscribes with it), the destination is not a
+   * user destination shown as `/user/...`, there is no `receipt` (RabbitMQ copies the SEND's, ours),
+   * and the client gets one id to ack with (no `ack` header, or one equal to `message-id`). The
+   * session declines when it must see the frame (interceptors, MESSAGE rules). Saves copying the
+   * headers into a message and encoding the frame again, per delivery (the header map is still
+   * decoded: finding the frame's end and its subscription needs it).
+   */
+  private forwardAsIs(frame: StompFrame, subscription: RelaySubscription): boolean {
+    const forward = this.client.forwardFrame;
+    if (forward === undefined || subscription.deliveredAs !== undefined) return false;
+    const h = frame.headers;
+    const messageId = h['message-id'];
+    if (messageId === undefined || h.destination === undefined || h.receipt !== undefined) return false;
+    const ack = h.ack;
+    if (ack !== undefined && (ack !== messageId || subscription.ack === 'auto')) return false;
+    const bytes = this.connection.frameView();
+    return bytes !== undefined && forward.call(this.client, bytes, this.connection.version);
+  }
+
   private readonly resumeBroker = (): void => {
     this.brokerPaused = false;
     this.connection.resume();
@@ -179,6 +244,12 @@ export class RelayClientSession implements BrokerConnectionHandler {
     }
     return pending;
   }
+}
+
+/** Whether buf[s, e) equals the bytes at `at` of `other` (default: of buf itself). */
+function sameBytes(buf: Buffer, s: number, e: number, at: number, other: Buffer = buf): boolean {
+  for (let i = 0; i < e - s; i++) if (buf[s + i] !== other[at + i]) return false;
+  return true;
 }
 
 /** A client frame's headers minus what only our side acts on. */

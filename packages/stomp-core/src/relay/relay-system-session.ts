@@ -115,7 +115,9 @@ export class RelaySystemSession implements BrokerConnectionHandler {
   }
 
   onMessage(frame: StompFrame): void {
-    this.listener.message(frame);
+    // The body is a view of the connection's read buffer; a user message's body travels on (events, deliveries).
+    const body = frame.body.length === 0 ? frame.body : Buffer.from(frame.body);
+    this.listener.message({ command: frame.command, headers: frame.headers, body });
   }
 
   onError(): void {

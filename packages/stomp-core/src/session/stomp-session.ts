@@ -326,6 +326,18 @@ export class StompSession implements BrokerClient {
     this.queued();
   }
 
+  /** BrokerClient (relay): a MESSAGE passed on as the external broker sent it, copied into the outbound slab. */
+  forwardFrame(frame: Buffer, version: StompVersion): boolean {
+    if (this.state !== SessionState.Connected) return true; // dropped, as deliver() would
+    if (version !== this.version || this.interceptors !== undefined || this.deliveryRules !== undefined) return false;
+    const out = this.out;
+    const length = frame.length;
+    out.room(length).set(frame, out.end);
+    out.commit(length);
+    this.queued();
+    return true;
+  }
+
   /**
    * A delivery MESSAGE rules denied: this subscription consumed it without seeing it. In
    * client-individual mode it is acknowledged for the client (after the broker's dispatch turn); in

@@ -5,7 +5,7 @@ import { HEARTBEAT_EOL, encodeFrame } from '../codec/stomp-encoder.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../codec/stomp-frame.js';
 import { StompErrorCode } from '../errors/error-codes.js';
 import { StompError } from '../errors/stomp.error.js';
-import { HeartbeatTimers } from '../session/heartbeat-timers.js';
+import { HeartbeatScheduler, type HeartbeatMember } from '../session/heartbeat-scheduler.js';
 import { negotiateHeartbeat, parseHeartbeat } from '../session/heartbeat.js';
 import { scanMessage, scannedMessage, type ScanLimits, type ScannedMessage } from './message-scan.js';
 import type { RelayHost } from './relay-options.js';
@@ -69,6 +69,13 @@ const CR = 13;
 /** Spring's relay: a broker silent for 3× its heart-beat interval is gone. */
 const HEARTBEAT_TOLERANCE = 3;
 
+/**
+ * The heart-beat timers of every broker connection of the process (client and system sessions
+ * of all relays): an interval per negotiated value, not two per connection. Its intervals end
+ * with their last connection, so it needs no closing.
+ */
+const brokerHeartbeats = new HeartbeatScheduler(HEARTBEAT_TOLERANCE);
+
 export function brokerUnavailable(detail?: string): StompError {
   return new StompError(StompErrorCode.BROKER_UNAVAILABLE, 'Broker not available', detail === undefined ? undefined : { details: detail });
 }
@@ -78,7 +85,7 @@ export function brokerUnavailable(detail?: string): StompError {
  * CONNECT → CONNECTED, heart-beats both ways, receipts as Promises, writes coalesced per turn
  * (cork/uncork), and the socket's backpressure visible to the relay (`writable`, pause/resume).
  */
-export class BrokerConnection {
+export class BrokerConnection implements HeartbeatMember {
   /** Negotiated with the broker (we offer 1.1 and 1.2, as Spring's relay does). */
   version: StompVersion = '1.2';
   /** The broker's CONNECTED headers. */
@@ -88,7 +95,12 @@ export class BrokerConnection {
   private readonly decoder: StompDecoder;
   private readonly limits: ScanLimits;
   private readonly scan: ScannedMessage = scannedMessage();
-  private readonly heartbeats = new HeartbeatTimers();
+  /** HeartbeatMember: Date.now() of the last bytes from / to the broker (kept while heart-beating that way). */
+  lastReadAt = 0;
+  lastWriteAt = 0;
+  /** Negotiated heart-beat intervals in ms (0: off) while brokerHeartbeats holds this connection. */
+  private sendEvery = 0;
+  private expectEvery = 0;
   private readonly receipts = new Map<string, PendingReceipt>();
   private receiptSeq = 0;
   private corked = false;
@@ -217,7 +229,7 @@ export class BrokerConnection {
   }
 
   private onRead(chunk: Buffer): void {
-    this.heartbeats.lastReadAt = Date.now();
+    if (this.expectEvery > 0) this.lastReadAt = Date.now();
     const pos = this.handler.onScannedMessage === undefined || this.connected === undefined ? 0 : this.scanRead(chunk);
     if (pos < chunk.length) this.decoder.write(pos === 0 ? chunk : chunk.subarray(pos));
   }
@@ -261,7 +273,7 @@ export class BrokerConnection {
   private write(bytes: Buffer): void {
     if (!this.corked) {
       // Once per turn, not per frame: the frames of a turn leave together.
-      this.heartbeats.lastWriteAt = Date.now();
+      if (this.sendEvery > 0) this.lastWriteAt = Date.now();
       this.corked = true;
       this.socket.cork();
       process.nextTick(() => {
@@ -330,14 +342,34 @@ export class BrokerConnection {
     }
     // negotiateHeartbeat sees it from the server's side: its sendEvery is what the broker sends.
     const { sendEvery: brokerSends, expectEvery: brokerExpects } = negotiateHeartbeat(this.options.heartbeat, broker);
-    this.heartbeats.start(
-      brokerExpects,
-      brokerSends,
-      HEARTBEAT_TOLERANCE,
-      () => this.socket.write(HEARTBEAT_EOL),
-      (ms) => this.abort(brokerUnavailable(`No heart-beat from the broker for ${ms} ms`)),
-    );
+    const now = Date.now();
+    if (brokerExpects > 0) {
+      this.lastWriteAt = now;
+      this.sendEvery = brokerExpects;
+      brokerHeartbeats.startSending(this, brokerExpects);
+    }
+    if (brokerSends > 0) {
+      this.lastReadAt = now;
+      this.expectEvery = brokerSends;
+      brokerHeartbeats.startExpecting(this, brokerSends);
+    }
     this.settleReady();
+  }
+
+  /** HeartbeatMember: one EOL to the broker. */
+  beat(): void {
+    this.socket.write(HEARTBEAT_EOL);
+  }
+
+  /** HeartbeatMember: the broker sent nothing for `ms`. */
+  silent(ms: number): void {
+    this.abort(brokerUnavailable(`No heart-beat from the broker for ${ms} ms`));
+  }
+
+  private stopHeartbeats(): void {
+    if (this.sendEvery === 0 && this.expectEvery === 0) return;
+    brokerHeartbeats.stop(this, this.sendEvery, this.expectEvery);
+    this.sendEvery = this.expectEvery = 0;
   }
 
   /** Ends the connection because of `error` (reported to onClose, and to `ready` if still pending). */
@@ -351,7 +383,7 @@ export class BrokerConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.connectTimer);
-    this.heartbeats.stop();
+    this.stopHeartbeats();
     const error = this.byUs && this.failWith === undefined ? undefined : (this.failWith ?? brokerUnavailable('The broker closed the connection'));
     this.settleReady(error ?? brokerUnavailable('Closed before CONNECTED'));
     for (const pending of this.receipts.values()) pending.reject(error ?? brokerUnavailable());

@@ -91,6 +91,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   private readonly perAddress = new Map<string, number>();
   private readonly endpoints = new Set<WebSocketEndpoint | TcpEndpoint>();
   private dirty: StompSession[] = [];
+  /** The list flushAll() emptied last turn, reused as the next `dirty`: no new array per turn. */
+  private spare: StompSession[] = [];
   private closing: Promise<void> | undefined;
 
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
@@ -341,8 +343,14 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
 
   private readonly flushAll = (): void => {
     const dirty = this.dirty;
-    this.dirty = [];
-    for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
+    // A flush may schedule the next one (a session written to meanwhile): it goes to the other list.
+    this.dirty = this.spare;
+    try {
+      for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
+    } finally {
+      dirty.length = 0;
+      this.spare = dirty;
+    }
   };
 
   sessionConnect(session: StompSession, headers: StompHeaders): void {

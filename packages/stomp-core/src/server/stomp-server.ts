@@ -12,6 +12,7 @@ import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
 import { HeartbeatScheduler } from '../session/heartbeat-scheduler.js';
+import { ConnectDeadlines } from '../session/connect-deadlines.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
 import type { RelayHost } from '../relay/relay-options.js';
@@ -86,6 +87,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   csrf: CsrfCheck | undefined;
   /** Heart-beat timers of all sessions: one interval per negotiated value, not two per session. */
   readonly heartbeatScheduler: HeartbeatScheduler;
+  /** Sessions waiting for their CONNECT, on one timer (undefined when `timeToFirstFrame` is 0). */
+  readonly connectDeadlines: ConnectDeadlines<StompSession> | undefined;
   private readonly liveSessions = new Map<string, StompSession>();
   /** Open connections per remote address (only kept when `maxConnectionsPerAddress` is set). */
   private readonly perAddress = new Map<string, number>();
@@ -99,6 +102,13 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     super();
     this.options = resolveServerOptions(init);
     this.heartbeatScheduler = new HeartbeatScheduler(this.options.heartbeatTolerance);
+    const timeToFirstFrame = this.options.timeToFirstFrame;
+    this.connectDeadlines =
+      timeToFirstFrame > 0
+        ? new ConnectDeadlines<StompSession>(timeToFirstFrame, (session) =>
+            session.fail(new StompLimitError(StompErrorCode.CONNECT_TIMEOUT, `No CONNECT frame within ${timeToFirstFrame} ms`)),
+          )
+        : undefined;
     this.broker = broker ?? (init.relay !== undefined
         ? new StompBrokerRelay({ maxSubscriptionsPerSession: this.options.broker.maxSubscriptionsPerSession, ...init.relay })
         : new SimpleBroker(this.options.broker));
@@ -325,6 +335,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     this.endpoints.clear();
     clearInterval(this.registryTimer);
     this.heartbeatScheduler.close();
+    this.connectDeadlines?.close();
     this.broker.close();
   }
 

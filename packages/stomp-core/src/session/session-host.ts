@@ -6,6 +6,7 @@ import type { DestinationRules } from '../security/destination-rules.js';
 import type { StompServerOptions } from '../server/stomp-server-options.js';
 import type { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import type { ApplicationHandler } from './application-handler.js';
+import type { ConnectDeadlines } from './connect-deadlines.js';
 import type { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import type { StompSession } from './stomp-session.js';
 
@@ -29,6 +30,8 @@ export interface SessionHost {
   readonly csrf: CsrfCheck | undefined;
   /** The heart-beat timers of all its sessions. */
   readonly heartbeatScheduler: HeartbeatScheduler;
+  /** Sessions waiting for their first frame (server option `timeToFirstFrame`); undefined when it is 0. */
+  readonly connectDeadlines: ConnectDeadlines<StompSession> | undefined;
   newSessionId(): string;
   /** Asks for session.flush() once at the end of this turn of the event loop. */
   scheduleFlush(session: StompSession): void;

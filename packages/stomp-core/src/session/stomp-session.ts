@@ -105,7 +105,6 @@ export class StompSession implements BrokerClient {
   private inbox: StompFrame[] | undefined = undefined;
   private busy = false;
   private brokerAttached = false;
-  private firstFrameTimer: NodeJS.Timeout | undefined = undefined;
   private blockedTimer: NodeJS.Timeout | undefined = undefined;
   /** Relay backpressure: who waits for room in the send buffer, and how often reading was paused. */
   private writableWaiters: (() => void)[] | undefined = undefined;
@@ -131,18 +130,8 @@ export class StompSession implements BrokerClient {
     const callbacks = (this.callbacks = new SessionCallbacks(this));
     this.decoder = new StompDecoder(callbacks, { limits: options.limits });
     connection.bind(callbacks);
-    if (options.timeToFirstFrame > 0) {
-      this.firstFrameTimer = setTimeout(
-        () =>
-          this.fail(
-            new StompLimitError(
-              StompErrorCode.CONNECT_TIMEOUT,
-              `No CONNECT frame within ${options.timeToFirstFrame} ms`,
-            ),
-          ),
-        options.timeToFirstFrame,
-      ).unref();
-    }
+    // Server option timeToFirstFrame: the host's one timer for all sessions still waiting.
+    host.connectDeadlines?.add(this);
   }
 
   get remoteAddress(): string | undefined {
@@ -172,8 +161,7 @@ export class StompSession implements BrokerClient {
 
   private connected(sendEvery: number, expectEvery: number): void {
     this.state = SessionState.Connected;
-    clearTimeout(this.firstFrameTimer);
-    this.firstFrameTimer = undefined; // a cleared Timeout still holds its callback and this session's context
+    this.host.connectDeadlines?.delete(this);
     const scheduler = this.host.heartbeatScheduler;
     const callbacks = this.callbacks;
     const now = Date.now();
@@ -501,7 +489,7 @@ export class StompSession implements BrokerClient {
   }
 
   private stopTimers(): void {
-    clearTimeout(this.firstFrameTimer);
+    this.host.connectDeadlines?.delete(this);
     if (this.sendEvery > 0 || this.expectEvery > 0) {
       this.host.heartbeatScheduler.stop(this.callbacks, this.sendEvery, this.expectEvery);
       this.sendEvery = this.expectEvery = 0;

@@ -342,17 +342,9 @@ export class BrokerConnection implements HeartbeatMember {
     }
     // negotiateHeartbeat sees it from the server's side: its sendEvery is what the broker sends.
     const { sendEvery: brokerSends, expectEvery: brokerExpects } = negotiateHeartbeat(this.options.heartbeat, broker);
-    const now = Date.now();
-    if (brokerExpects > 0) {
-      this.lastWriteAt = now;
-      this.sendEvery = brokerExpects;
-      brokerHeartbeats.startSending(this, brokerExpects);
-    }
-    if (brokerSends > 0) {
-      this.lastReadAt = now;
-      this.expectEvery = brokerSends;
-      brokerHeartbeats.startExpecting(this, brokerSends);
-    }
+    this.sendEvery = brokerExpects;
+    this.expectEvery = brokerSends;
+    brokerHeartbeats.start(this, brokerExpects, brokerSends);
     this.settleReady();
   }
 

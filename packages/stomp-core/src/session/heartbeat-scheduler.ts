@@ -1,7 +1,7 @@
 /** What the scheduler needs of a heart-beating session. */
 export interface HeartbeatMember {
-  /** Date.now() when bytes last came from the peer. */
-  readonly lastReadAt: number;
+  /** Date.now() when bytes last came from the peer; start() sets it. */
+  lastReadAt: number;
   /** Date.now() when bytes last went to the peer; the scheduler sets it when it beats. */
   lastWriteAt: number;
   /** Writes one EOL to the peer. */
@@ -22,6 +22,23 @@ export class HeartbeatScheduler {
 
   /** `tolerance`: how many expected intervals a peer may stay silent (server option `heartbeatTolerance`). */
   constructor(private readonly tolerance: number) {}
+
+  /**
+   * Both sides of a negotiated heart-beat (ms, 0: that side off), counted from now: beats when
+   * `member` wrote nothing for about `sendEvery`, calls `member.silent` after `expectEvery` ×
+   * tolerance without a read. stop() takes the same two values.
+   */
+  start(member: HeartbeatMember, sendEvery: number, expectEvery: number): void {
+    const now = Date.now();
+    if (sendEvery > 0) {
+      member.lastWriteAt = now;
+      this.startSending(member, sendEvery);
+    }
+    if (expectEvery > 0) {
+      member.lastReadAt = now;
+      this.startExpecting(member, expectEvery);
+    }
+  }
 
   /** Beats for `member` whenever it has written nothing for about `sendEvery` ms (> 0). */
   startSending(member: HeartbeatMember, sendEvery: number): void {

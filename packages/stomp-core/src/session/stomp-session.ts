@@ -162,19 +162,9 @@ export class StompSession implements BrokerClient {
   private connected(sendEvery: number, expectEvery: number): void {
     this.state = SessionState.Connected;
     this.host.connectDeadlines?.delete(this);
-    const scheduler = this.host.heartbeatScheduler;
-    const callbacks = this.callbacks;
-    const now = Date.now();
-    if (sendEvery > 0) {
-      callbacks.lastWriteAt = now;
-      this.sendEvery = sendEvery;
-      scheduler.startSending(callbacks, sendEvery);
-    }
-    if (expectEvery > 0) {
-      callbacks.lastReadAt = now;
-      this.expectEvery = expectEvery;
-      scheduler.startExpecting(callbacks, expectEvery);
-    }
+    this.sendEvery = sendEvery;
+    this.expectEvery = expectEvery;
+    this.host.heartbeatScheduler.start(this.callbacks, sendEvery, expectEvery);
   }
 
   // ---- inbound ------------------------------------------------------------------------------

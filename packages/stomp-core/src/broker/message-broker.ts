@@ -96,6 +96,14 @@ export interface BrokerClient {
    * (another version, interceptors, MESSAGE rules): the caller then calls deliver().
    */
   forwardFrame?(frame: Buffer, version: StompVersion): boolean;
+  /**
+   * The other way: the client's frame whose header map is `headers`, as the client sent it (command
+   * line to NUL), when the client speaks STOMP `version` and that frame is the one being handled
+   * now, in the turn it was read, unchanged (no inbound interceptors). Undefined otherwise (a frame
+   * cut across reads, replayed by COMMIT, or handled after an async step). A view of the
+   * transport's chunk, which nothing writes again: a relay may queue it for its broker socket.
+   */
+  receivedFrame?(headers: StompHeaders, version: StompVersion): Buffer | undefined;
   /** Inbound backpressure: stop / restart reading the client (the broker cannot take more). */
   pauseReading?(): void;
   resumeReading?(): void;

@@ -193,6 +193,12 @@ export class BrokerConnection implements HeartbeatMember {
     this.write(encodeFrame(command, headers, body, this.version));
   }
 
+  /** Queues a whole frame already encoded for this connection's version (a client's SEND as it came). */
+  sendBytes(frame: Buffer): void {
+    if (this.closed) return;
+    this.write(frame);
+  }
+
   /**
    * Sends a frame with a `receipt` header of ours: resolves on the broker's RECEIPT, rejects
    * when the broker sends ERROR or the connection drops first. `tag` travels to onError.

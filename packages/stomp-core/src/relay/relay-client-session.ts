@@ -95,9 +95,32 @@ export class RelayClientSession implements BrokerConnectionHandler {
   }
 
   send(message: BrokerMessage, headers: StompHeaders | undefined): void | Promise<void> {
+    if (headers !== undefined) {
+      const received = this.sendAsIs(message, headers);
+      if (received !== undefined) {
+        this.connection.sendBytes(received);
+        this.afterWrite();
+        return;
+      }
+    }
     // message.headers: everything of the SEND but its control headers (persistent, x-*, content-type).
     const out: StompHeaders = { destination: message.destination, ...message.headers };
     return this.forward('SEND', out, message.body, headers?.receipt);
+  }
+
+  /**
+   * The client's SEND as it arrived, when passing it on byte for byte gives the broker the frame
+   * forward() would build (the same headers and values; repeated headers stay, and STOMP 1.2 has
+   * the first win on both sides): both connections speak 1.2 (the same escaping and EOLs), the
+   * destination is the client's own (not a resolved user destination), and the frame carries none
+   * of the headers our side acts on or drops (`receipt`, `transaction`, `message-id`, `subscription`,
+   * `ack`). Saves copying the headers and encoding the frame again, per message.
+   */
+  private sendAsIs(message: BrokerMessage, headers: StompHeaders): Buffer | undefined {
+    if (this.connection.version !== '1.2' || headers.destination !== message.destination) return undefined;
+    if (headers.receipt !== undefined || headers.transaction !== undefined) return undefined;
+    if (headers['message-id'] !== undefined || headers.subscription !== undefined || headers.ack !== undefined) return undefined;
+    return this.client.receivedFrame?.(headers, '1.2');
   }
 
   /** ACK/NACK: `messageId` is what the client was given as `ack` (the broker's ack id). */
@@ -238,11 +261,16 @@ export class RelayClientSession implements BrokerConnectionHandler {
     let pending: Promise<void> | undefined;
     if (receipt !== undefined) pending = this.connection.request(command, headers, body, receipt);
     else this.connection.send(command, headers, body);
+    this.afterWrite();
+    return pending;
+  }
+
+  /** Inbound backpressure: a broker socket that cannot take more pauses reading the client. */
+  private afterWrite(): void {
     if (!this.clientPaused && !this.connection.writable) {
       this.clientPaused = true;
       this.client.pauseReading?.();
     }
-    return pending;
   }
 }
 

@@ -106,6 +106,8 @@ export class StompSession implements BrokerClient {
   private busy = false;
   private brokerAttached = false;
   private blockedTimer: NodeJS.Timeout | undefined = undefined;
+  /** The header map of the frame the decoder is handing over right now (see receivedFrame). */
+  private decodingHeaders: StompHeaders | undefined = undefined;
   /** Relay backpressure: who waits for room in the send buffer, and how often reading was paused. */
   private writableWaiters: (() => void)[] | undefined = undefined;
   private readPaused = 0;
@@ -316,6 +318,13 @@ export class StompSession implements BrokerClient {
     return true;
   }
 
+  /** BrokerClient (relay): the frame being decoded, as received, for a relay to pass on (a SEND to the broker). */
+  receivedFrame(headers: StompHeaders, version: StompVersion): Buffer | undefined {
+    // Identity, not equality: COMMIT replays its SENDs while the decoder holds the COMMIT frame.
+    if (headers !== this.decodingHeaders || version !== this.version || this.interceptors !== undefined) return undefined;
+    return this.decoder.frameView();
+  }
+
   /**
    * A delivery MESSAGE rules denied: this subscription consumed it without seeing it. In
    * client-individual mode it is acknowledged for the client (after the broker's dispatch turn); in
@@ -508,7 +517,10 @@ export class StompSession implements BrokerClient {
     }
 
     onFrame(frame: StompFrame): void {
-      this.session.onFrame(frame);
+      const session = this.session;
+      session.decodingHeaders = frame.headers;
+      session.onFrame(frame);
+      session.decodingHeaders = undefined;
     }
 
     onHeartbeat(): void {}

@@ -44,6 +44,8 @@ describe('resolveStompModuleOptions', () => {
         clientLogin: 'app',
         virtualHost: '/prod',
         systemHeartbeat: [5000, 5000],
+        linger: 0,
+        registryExpirationPeriod: 30_000,
         heartbeat: [1000, 1000],
       },
     });
@@ -55,6 +57,8 @@ describe('resolveStompModuleOptions', () => {
       clientLogin: 'app',
       virtualHost: '/prod',
       systemHeartbeat: [5000, 5000],
+      linger: 0,
+      registryExpirationPeriod: 30_000,
     });
   });
 

@@ -60,6 +60,13 @@ export interface StompBrokerRelayOptions {
   userRegistryBroadcast: string | false;
   /** A remote registry snapshot not renewed within this many ms is dropped; snapshots go out every half of it. Default 20000 (Spring's). */
   registryExpirationPeriod: number;
+  /**
+   * Longest wait (ms) of a MESSAGE for the ones after it, so that a client receiving a steady stream
+   * gets them in one write instead of one write per read from its broker connection: a client
+   * written to less than this long ago gets its next MESSAGEs this long later, together; one idle for
+   * longer gets them at once. `0`: every MESSAGE leaves in the event-loop turn it arrived. Default 1.
+   */
+  linger: number;
 }
 
 export type StompBrokerRelayInit = Partial<StompBrokerRelayOptions>;
@@ -84,6 +91,7 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<StompBrokerRelayOptions> = Object.f
   userDestinationBroadcast: '/topic/nest-stomp.user-destination',
   userRegistryBroadcast: '/topic/nest-stomp.user-registry',
   registryExpirationPeriod: 20_000,
+  linger: 1,
 });
 
 export function resolveRelayOptions(init: StompBrokerRelayInit = {}): StompBrokerRelayOptions {
@@ -93,6 +101,9 @@ export function resolveRelayOptions(init: StompBrokerRelayInit = {}): StompBroke
   for (const name of ['port', 'reconnectDelay', 'connectTimeout', 'maxFrameSize', 'maxSubscriptionsPerSession', 'registryExpirationPeriod'] as const) {
     const value = options[name];
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
+  }
+  if (!Number.isInteger(options.linger) || options.linger < 0) {
+    throw new RangeError(`Relay option linger must be 0 or a positive integer (ms), got ${options.linger}`);
   }
   return options;
 }

@@ -12,6 +12,7 @@ import type { ApplicationHandler } from '../session/application-handler.js';
 import type { SessionHost, SessionSubscription } from '../session/session-host.js';
 import { StompSession } from '../session/stomp-session.js';
 import { HeartbeatScheduler } from '../session/heartbeat-scheduler.js';
+import { DeliveryLinger } from '../session/delivery-linger.js';
 import { ConnectDeadlines } from '../session/connect-deadlines.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
@@ -89,6 +90,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   readonly heartbeatScheduler: HeartbeatScheduler;
   /** Sessions waiting for their CONNECT, on one timer (undefined when `timeToFirstFrame` is 0). */
   readonly connectDeadlines: ConnectDeadlines<StompSession> | undefined;
+  /** Relay option `linger`: MESSAGEs of busy sessions wait for the next ones here (undefined: the embedded broker, or `linger: 0`). */
+  readonly deliveryLinger: DeliveryLinger<StompSession> | undefined;
   private readonly liveSessions = new Map<string, StompSession>();
   /** Open connections per remote address (only kept when `maxConnectionsPerAddress` is set). */
   private readonly perAddress = new Map<string, number>();
@@ -121,6 +124,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     this.configureSecurity({ authenticate: this.options.authenticate, rules: this.options.rules, csrf: this.options.csrf });
     const relay = this.broker instanceof StompBrokerRelay ? this.broker : undefined;
     this.multiServerUserRegistry = new MultiServerUserRegistry(this.userRegistry, relay?.options.registryExpirationPeriod ?? 20_000);
+    const linger = relay?.options.linger ?? 0;
+    this.deliveryLinger = linger > 0 ? new DeliveryLinger<StompSession>(linger) : undefined;
     if (relay !== undefined) this.wireRelay(relay);
   }
 
@@ -336,6 +341,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     clearInterval(this.registryTimer);
     this.heartbeatScheduler.close();
     this.connectDeadlines?.close();
+    this.deliveryLinger?.close();
     this.broker.close();
   }
 

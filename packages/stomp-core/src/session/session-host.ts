@@ -7,6 +7,7 @@ import type { StompServerOptions } from '../server/stomp-server-options.js';
 import type { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import type { ApplicationHandler } from './application-handler.js';
 import type { ConnectDeadlines } from './connect-deadlines.js';
+import type { DeliveryLinger } from './delivery-linger.js';
 import type { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import type { StompSession } from './stomp-session.js';
 
@@ -32,6 +33,8 @@ export interface SessionHost {
   readonly heartbeatScheduler: HeartbeatScheduler;
   /** Sessions waiting for their first frame (server option `timeToFirstFrame`); undefined when it is 0. */
   readonly connectDeadlines: ConnectDeadlines<StompSession> | undefined;
+  /** Where MESSAGEs of a session written to moments ago wait for the next ones (relay option `linger`); undefined: none wait. */
+  readonly deliveryLinger?: DeliveryLinger<StompSession> | undefined;
   newSessionId(): string;
   /** Asks for session.flush() once at the end of this turn of the event loop. */
   scheduleFlush(session: StompSession): void;

@@ -97,6 +97,10 @@ export class StompSession implements BrokerClient {
   /** Bytes written during this turn, sent by flush(). */
   private readonly out = new OutboundBuffer();
   private flushScheduled = false;
+  /** The scheduled flush is DeliveryLinger's (MESSAGEs waiting for the next ones), not this turn's. */
+  private lingering = false;
+  /** performance.now() of the last write, kept only with a delivery linger. */
+  private lastFlushAt = 0;
   /** The decoder's, the connection's and the heart-beat scheduler's way back in (see Callbacks). */
   private readonly callbacks: InstanceType<typeof StompSession.Callbacks>;
   /** Negotiated heart-beat intervals in ms (0: off) while the host's scheduler holds this session. */
@@ -279,14 +283,16 @@ export class StompSession implements BrokerClient {
     const head = (subscription.encodedHead ??= subscriptionHead(subscription.id, this.version));
     const sequence = delivery.sequence;
     if (sequence === undefined || sequence < 0 || delivery.redelivered) {
-      this.send(head);
+      const out = this.out;
+      out.push(head);
       if (subscription.ack === 'auto' && delivery.messageId === message.id) {
-        this.send(messageIdLine(message as BrokerMessage & { id: string }));
+        out.push(messageIdLine(message as BrokerMessage & { id: string }));
       } else {
         const ack = subscription.ack === 'auto' ? undefined : delivery.messageId;
-        this.send(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
+        out.push(deliveryLines(delivery.messageId, ack, delivery.redelivered, this.version));
       }
-      this.send(messageTail(message, this.version));
+      out.push(messageTail(message, this.version));
+      this.queuedDelivery();
       return;
     }
     // A broker-made id: the whole MESSAGE goes into the outbound slab, its id digits written in
@@ -303,7 +309,7 @@ export class StompSession implements BrokerClient {
     if (tail === undefined) writeMessageTail(slab, at, message.body);
     else slab.set(tail, at);
     out.commit(length);
-    this.queued();
+    this.queuedDelivery();
   }
 
   /** BrokerClient (relay): a MESSAGE passed on as the external broker sent it, copied into the outbound slab. */
@@ -314,7 +320,7 @@ export class StompSession implements BrokerClient {
     const length = frame.length;
     out.room(length).set(frame, out.end);
     out.commit(length);
-    this.queued();
+    this.queuedDelivery();
     return true;
   }
 
@@ -372,12 +378,39 @@ export class StompSession implements BrokerClient {
     this.queued();
   }
 
-  /** After bytes were queued: one flush per turn, and the send-buffer limit. */
+  /** After bytes were queued: one flush per turn (sooner than a lingering one), and the send-buffer limit. */
   private queued(): void {
-    if (!this.flushScheduled) {
+    if (!this.flushScheduled || this.lingering) {
       this.flushScheduled = true;
+      this.lingering = false;
       this.host.scheduleFlush(this);
     }
+    this.checkSendBuffer();
+  }
+
+  /**
+   * After a MESSAGE was queued: like queued(), but on a relay with `linger` a session flushed less
+   * than that long ago waits for the MESSAGEs after it (see DeliveryLinger), until a socket read's
+   * worth is queued. RECEIPT, ERROR and the like never wait (queued() moves the flush to this turn).
+   */
+  private queuedDelivery(): void {
+    const linger = this.host.deliveryLinger;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      if (linger !== undefined && performance.now() - this.lastFlushAt < linger.ms) {
+        this.lingering = true;
+        linger.add(this);
+      } else {
+        this.host.scheduleFlush(this);
+      }
+    } else if (this.lingering && this.out.length >= LINGER_ENOUGH) {
+      this.lingering = false;
+      this.host.scheduleFlush(this);
+    }
+    this.checkSendBuffer();
+  }
+
+  private checkSendBuffer(): void {
     if (this.out.length + this.connection.bufferedAmount > this.host.options.sendBufferSizeLimit) {
       this.slowConsumer(`Send buffer limit exceeded (${this.host.options.sendBufferSizeLimit} bytes)`);
     }
@@ -385,7 +418,9 @@ export class StompSession implements BrokerClient {
 
   flush(): void {
     this.flushScheduled = false;
+    this.lingering = false;
     if (this.out.length === 0 || this.state === SessionState.Closed) return;
+    if (this.host.deliveryLinger !== undefined) this.lastFlushAt = performance.now();
     const chunk = this.out.take();
     if (this.sendEvery > 0) this.callbacks.lastWriteAt = Date.now();
     if (this.connection.write(chunk)) {
@@ -544,6 +579,9 @@ export class StompSession implements BrokerClient {
     }
   };
 }
+
+/** Queued bytes past which lingering MESSAGEs leave in this turn: what one socket read takes (64 KiB). */
+const LINGER_ENOUGH = 64 * 1024;
 
 const SessionCallbacks = StompSession.Callbacks;
 

@@ -19,4 +19,12 @@ describe('relay options', () => {
   it.each([['port', 0], ['reconnectDelay', -1], ['connectTimeout', 1.5], ['maxFrameSize', Number.NaN]])('rejects %s = %p', (name, value) => {
     expect(() => resolveRelayOptions({ [name]: value })).toThrow(new RegExp(`Relay option ${name} must be a positive integer`));
   });
+
+  it('linger: 1 ms by default, 0 turns it off, anything else but a whole number of ms is refused', () => {
+    expect(resolveRelayOptions().linger).toBe(1);
+    expect(resolveRelayOptions({ linger: 0 }).linger).toBe(0);
+    for (const bad of [-1, 0.5, Number.NaN]) {
+      expect(() => resolveRelayOptions({ linger: bad })).toThrow(/Relay option linger must be 0 or a positive integer/);
+    }
+  });
 });

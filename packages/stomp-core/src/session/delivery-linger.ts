@@ -1,0 +1,51 @@
+/** What DeliveryLinger flushes: a session with MESSAGEs queued. */
+export interface LingeringFlush {
+  flush(): void;
+}
+
+/**
+ * Sessions whose next MESSAGEs wait a little to leave in one write (relay option `linger`). A relay
+ * session otherwise writes once per read from its broker connection, and a busy broker connection
+ * is read every one or two MESSAGEs: each of those writes costs a system call here and a wake-up of
+ * the client. A session written to less than `ms` ago queues its next MESSAGEs here; one timer for
+ * the whole server flushes them all `ms` later. A session idle for longer is flushed in the turn, as
+ * without a linger, so only a steady stream of more than one MESSAGE per `ms` waits, at most `ms`.
+ */
+export class DeliveryLinger<S extends LingeringFlush = LingeringFlush> {
+  private waiting: S[] = [];
+  /** The list the last timer emptied, reused as the next `waiting`: no new array per round. */
+  private spare: S[] = [];
+  private timer: NodeJS.Timeout | undefined = undefined;
+
+  /** `ms` > 0: the longest a MESSAGE waits here. */
+  constructor(readonly ms: number) {}
+
+  /** Flushes `session` at the end of this round (a session added twice is flushed twice: the second finds nothing). */
+  add(session: S): void {
+    if (this.waiting.push(session) === 1) this.timer = setTimeout(this.flushAll, this.ms);
+  }
+
+  /** Sessions waiting (tests). */
+  get size(): number {
+    return this.waiting.length;
+  }
+
+  /** Flushes every waiting session now (server shutdown). */
+  close(): void {
+    clearTimeout(this.timer);
+    this.flushAll();
+  }
+
+  private readonly flushAll = (): void => {
+    this.timer = undefined;
+    const waiting = this.waiting;
+    // A flush may queue a session again: it goes to the other list, whose add() arms the next round.
+    this.waiting = this.spare;
+    try {
+      for (let i = 0; i < waiting.length; i++) waiting[i]!.flush();
+    } finally {
+      waiting.length = 0;
+      this.spare = waiting;
+    }
+  };
+}

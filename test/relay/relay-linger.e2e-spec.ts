@@ -8,6 +8,8 @@ import { describeWithBroker, EXTERNAL_BROKERS, probeAll, startRelayServer, uniqu
 import type { ParsedFrame } from '../support/frame-parser.js';
 import { RawClient } from '../support/raw-client.js';
 import type { TestServer } from '../support/test-server.js';
+// Internal: the broker connection the relay pauses while MESSAGEs linger.
+import { BrokerConnection } from '../../packages/stomp-core/src/relay/broker-connection.js';
 import { deferred } from '../support/wait.js';
 
 useCleanup();
@@ -111,6 +113,14 @@ for (const broker of EXTERNAL_BROKERS) {
       const { sub, session } = await subscriber(ts, queue);
       const writes = jest.spyOn(session.connection, 'write');
       onCleanup(() => writes.mockRestore());
+      // While its MESSAGEs linger, the session's broker connection is not read (one read per linger
+      // instead of one per MESSAGE or two); every pause ends when they are written.
+      const paused = jest.spyOn(BrokerConnection.prototype, 'pause');
+      const resumed = jest.spyOn(BrokerConnection.prototype, 'resume');
+      onCleanup(() => {
+        paused.mockRestore();
+        resumed.mockRestore();
+      });
       const pub = await client(ts);
       const linger = watchLinger();
       const count = 2_000;
@@ -121,6 +131,8 @@ for (const broker of EXTERNAL_BROKERS) {
       // A stream this dense finds the client written to within the last ms again and again.
       expect(linger.added.length).toBeGreaterThan(0);
       expect(linger.added.every((s) => s === session)).toBe(true);
+      expect(paused.mock.calls.length).toBeGreaterThan(0);
+      expect(resumed.mock.calls.length).toBe(paused.mock.calls.length);
     });
   });
 }

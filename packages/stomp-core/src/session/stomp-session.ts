@@ -417,10 +417,17 @@ export class StompSession implements BrokerClient {
   }
 
   flush(): void {
+    const lingered = this.lingering;
     this.flushScheduled = false;
     this.lingering = false;
-    if (this.out.length === 0 || this.state === SessionState.Closed) return;
-    if (this.host.deliveryLinger !== undefined) this.lastFlushAt = performance.now();
+    if (this.out.length === 0 || this.state === SessionState.Closed) {
+      // whenWritable() said no while MESSAGEs lingered: with nothing left to write, say yes now.
+      if (this.writableWaiters !== undefined && this.state !== SessionState.Closed && this.hasRoom()) this.wakeWriters();
+      return;
+    }
+    // A lingering flush does not count as a recent write: what the relay reads once it resumes the
+    // broker connection has waited already, and leaves in the turn (at most one linger of delay).
+    if (this.host.deliveryLinger !== undefined) this.lastFlushAt = lingered ? 0 : performance.now();
     const chunk = this.out.take();
     if (this.sendEvery > 0) this.callbacks.lastWriteAt = Date.now();
     if (this.connection.write(chunk)) {
@@ -440,11 +447,20 @@ export class StompSession implements BrokerClient {
     this.wakeWriters();
   }
 
-  /** BrokerClient (relay): true when the client can take more; else `resume` runs once it can. */
+  /**
+   * BrokerClient (relay): true when the client can take more; else `resume` runs once it can. Also
+   * false while MESSAGEs linger: the relay then stops reading the broker until they are written, and
+   * what the broker sends meanwhile comes in one read instead of one read per MESSAGE or two (each
+   * read is a wake-up of this process, its largest cost per MESSAGE).
+   */
   whenWritable(resume: () => void): boolean {
-    if (this.out.length + this.connection.bufferedAmount < this.host.options.sendBufferSizeLimit / 2) return true;
+    if (!this.lingering && this.hasRoom()) return true;
     (this.writableWaiters ??= []).push(resume);
     return false;
+  }
+
+  private hasRoom(): boolean {
+    return this.out.length + this.connection.bufferedAmount < this.host.options.sendBufferSizeLimit / 2;
   }
 
   private wakeWriters(): void {

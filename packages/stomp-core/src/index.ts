@@ -15,7 +15,8 @@ export type { ApplicationHandler } from './session/application-handler.js';
 export type { SessionSubscription } from './session/session-host.js';
 export { HeartbeatScheduler, type HeartbeatMember } from './session/heartbeat-scheduler.js';
 export { ConnectDeadlines } from './session/connect-deadlines.js';
-export { DeliveryLinger, type LingeringFlush } from './session/delivery-linger.js';
+export { DeliveryLinger } from './session/delivery-linger.js';
+export { FlushList, type Flushable } from './session/flush-list.js';
 export type { ChannelDirection, ChannelInterceptor } from './session/channel-interceptor.js';
 export type { StompAuthenticateFunction, StompAuthenticationRequest, StompAuthenticator } from './session/stomp-authenticator.js';
 export {

@@ -13,6 +13,7 @@ import type { SessionHost, SessionSubscription } from '../session/session-host.j
 import { StompSession } from '../session/stomp-session.js';
 import { HeartbeatScheduler } from '../session/heartbeat-scheduler.js';
 import { DeliveryLinger } from '../session/delivery-linger.js';
+import { FlushList } from '../session/flush-list.js';
 import { ConnectDeadlines } from '../session/connect-deadlines.js';
 import { UserDestinationResolver } from '../user/user-destination-resolver.js';
 import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
@@ -96,9 +97,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   /** Open connections per remote address (only kept when `maxConnectionsPerAddress` is set). */
   private readonly perAddress = new Map<string, number>();
   private readonly endpoints = new Set<WebSocketEndpoint | TcpEndpoint>();
-  private dirty: StompSession[] = [];
-  /** The list flushAll() emptied last turn, reused as the next `dirty`: no new array per turn. */
-  private spare: StompSession[] = [];
+  /** Sessions written to during this turn, flushed at its end. */
+  private readonly dirty = new FlushList<StompSession>();
   private closing: Promise<void> | undefined;
 
   constructor(init: StompServerInit = {}, broker?: MessageBroker) {
@@ -355,20 +355,10 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
 
   scheduleFlush(session: StompSession): void {
     // One flush per turn for all sessions written to: a fan-out becomes one write per subscriber.
-    if (this.dirty.push(session) === 1) process.nextTick(this.flushAll);
+    if (this.dirty.add(session)) process.nextTick(this.flushAll);
   }
 
-  private readonly flushAll = (): void => {
-    const dirty = this.dirty;
-    // A flush may schedule the next one (a session written to meanwhile): it goes to the other list.
-    this.dirty = this.spare;
-    try {
-      for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
-    } finally {
-      dirty.length = 0;
-      this.spare = dirty;
-    }
-  };
+  private readonly flushAll = (): void => this.dirty.flushAll();
 
   sessionConnect(session: StompSession, headers: StompHeaders): void {
     this.emit('session-connect', session, headers);

@@ -1,7 +1,4 @@
-/** What DeliveryLinger flushes: a session with MESSAGEs queued. */
-export interface LingeringFlush {
-  flush(): void;
-}
+import { FlushList, type Flushable } from './flush-list.js';
 
 /**
  * Sessions whose next MESSAGEs wait a little to leave in one write (relay option `linger`). A relay
@@ -11,10 +8,8 @@ export interface LingeringFlush {
  * the whole server flushes them all `ms` later. A session idle for longer is flushed in the turn, as
  * without a linger, so only a steady stream of more than one MESSAGE per `ms` waits, at most `ms`.
  */
-export class DeliveryLinger<S extends LingeringFlush = LingeringFlush> {
-  private waiting: S[] = [];
-  /** The list the last timer emptied, reused as the next `waiting`: no new array per round. */
-  private spare: S[] = [];
+export class DeliveryLinger<S extends Flushable = Flushable> {
+  private readonly waiting = new FlushList<S>();
   private timer: NodeJS.Timeout | undefined = undefined;
 
   /** `ms` > 0: the longest a MESSAGE waits here. */
@@ -22,12 +17,12 @@ export class DeliveryLinger<S extends LingeringFlush = LingeringFlush> {
 
   /** Flushes `session` at the end of this round (a session added twice is flushed twice: the second finds nothing). */
   add(session: S): void {
-    if (this.waiting.push(session) === 1) this.timer = setTimeout(this.flushAll, this.ms);
+    if (this.waiting.add(session)) this.timer = setTimeout(this.flushAll, this.ms);
   }
 
   /** Sessions waiting (tests). */
   get size(): number {
-    return this.waiting.length;
+    return this.waiting.size;
   }
 
   /** Flushes every waiting session now (server shutdown). */
@@ -36,16 +31,9 @@ export class DeliveryLinger<S extends LingeringFlush = LingeringFlush> {
     this.flushAll();
   }
 
+  // A session its own flush queues again goes to the next round, whose add() arms the next timer.
   private readonly flushAll = (): void => {
     this.timer = undefined;
-    const waiting = this.waiting;
-    // A flush may queue a session again: it goes to the other list, whose add() arms the next round.
-    this.waiting = this.spare;
-    try {
-      for (let i = 0; i < waiting.length; i++) waiting[i]!.flush();
-    } finally {
-      waiting.length = 0;
-      this.spare = waiting;
-    }
+    this.waiting.flushAll();
   };
 }

@@ -1,13 +1,14 @@
 // DeliveryLinger: one timer per round flushes every session added during it; a session queued
 // again by its own flush waits for the next round; close() flushes at once.
 import { jest } from '@jest/globals';
-import { DeliveryLinger, type LingeringFlush } from '../../src/session/delivery-linger.js';
+import { DeliveryLinger } from '../../src/session/delivery-linger.js';
+import type { Flushable } from '../../src/session/flush-list.js';
 
 describe('DeliveryLinger', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function session(log: string[], name: string, onFlush?: () => void): LingeringFlush {
+  function session(log: string[], name: string, onFlush?: () => void): Flushable {
     return {
       flush: () => {
         log.push(name);
@@ -35,7 +36,7 @@ describe('DeliveryLinger', () => {
     const log: string[] = [];
     const linger = new DeliveryLinger(3);
     let again = true;
-    const s: LingeringFlush = session(log, 's', () => {
+    const s: Flushable = session(log, 's', () => {
       if (again) {
         again = false;
         linger.add(s);
@@ -59,15 +60,16 @@ describe('DeliveryLinger', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('a flush that throws does not keep the others of its round waiting for ever', () => {
+  it('a flush that throws does not keep the others of its round waiting: they are flushed, then it is thrown', () => {
     const log: string[] = [];
     const linger = new DeliveryLinger(1);
     linger.add({ flush: () => { throw new Error('boom'); } });
     linger.add(session(log, 'after'));
     expect(() => jest.advanceTimersByTime(1)).toThrow('boom');
+    expect(log).toEqual(['after']);
     expect(linger.size).toBe(0);
     linger.add(session(log, 'next'));
     jest.advanceTimersByTime(1);
-    expect(log).toEqual(['next']);
+    expect(log).toEqual(['after', 'next']);
   });
 });

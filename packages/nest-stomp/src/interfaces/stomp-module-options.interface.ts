@@ -89,7 +89,7 @@ export interface StompRelayBrokerOptions {
   userRegistryBroadcast?: string | false;
   /** Another instance's registry snapshot not renewed within this many ms is dropped. Default 20000. */
   registryExpirationPeriod?: number;
-  /** Longest wait (ms) of a MESSAGE for the next ones to a client written to moments ago, so a stream leaves in fewer writes; 0: off. Default 1. */
+  /** Longest wait (ms) of a MESSAGE for the next ones to a client written to moments ago, so a stream leaves in fewer writes and broker reads; 0: off. Default 1. */
   linger?: number;
   /** Heart-beat the server offers its own clients in CONNECTED. Default [10000, 10000]. */
   heartbeat?: [number, number];

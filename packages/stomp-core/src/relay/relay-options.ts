@@ -63,8 +63,10 @@ export interface StompBrokerRelayOptions {
   /**
    * Longest wait (ms) of a MESSAGE for the ones after it, so that a client receiving a steady stream
    * gets them in one write instead of one write per read from its broker connection: a client
-   * written to less than this long ago gets its next MESSAGEs this long later, together; one idle for
-   * longer gets them at once. `0`: every MESSAGE leaves in the event-loop turn it arrived. Default 1.
+   * written to less than this long ago gets its next MESSAGEs this long later, together, and its
+   * broker connection is not read meanwhile (what the broker sends then comes in one read); one idle
+   * for longer gets them at once. RECEIPT and ERROR never wait. `0`: every MESSAGE leaves in the
+   * event-loop turn it arrived. Default 1.
    */
   linger: number;
 }

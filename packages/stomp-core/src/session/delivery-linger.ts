@@ -7,6 +7,7 @@ import { FlushList, type Flushable } from './flush-list.js';
  * the client. A session written to less than `ms` ago queues its next MESSAGEs here; one timer for
  * the whole server flushes them all `ms` later. A session idle for longer is flushed in the turn, as
  * without a linger, so only a steady stream of more than one MESSAGE per `ms` waits, at most `ms`.
+ * (The relay also stops reading the session's broker connection while it waits: StompSession.whenWritable.)
  */
 export class DeliveryLinger<S extends Flushable = Flushable> {
   private readonly waiting = new FlushList<S>();

@@ -22,6 +22,7 @@ const SPEC = {
   'gc-signal': { type: 'boolean', default: false, help: 'send SIGUSR2 to --pid before memory readings (server must call gc() on it)' },
   drain: { type: 'number', default: 3, help: 'seconds without progress before undelivered messages count as lost' },
   stall: { type: 'number', default: 3, help: 'seconds without any delivery while measuring: STALLED' },
+  'dest-suffix': { type: 'string', default: '', help: 'appended to every destination name, with x-expires:60000 on SUBSCRIBE and SEND (a broker that keeps queues between runs sees no earlier run; RabbitMQ drops them a minute later)' },
   json: { type: 'boolean', default: false, help: 'print one JSON line' },
   help: { type: 'boolean', default: false, help: 'this text' },
 };
@@ -60,6 +61,7 @@ const result = opts.scenario === 'connections'
     serverPid: opts.pid,
     drainTimeout: opts.drain,
     stallTimeout: opts.stall,
+    destSuffix: opts['dest-suffix'],
   });
 result.scenario = opts.scenario;
 result.transport = target.transport;

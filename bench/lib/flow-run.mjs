@@ -14,13 +14,17 @@ const ACK_NEEDLE = Buffer.from('\nack:');
 const ACK_HEAD = Buffer.from('ACK\nid:');
 const ACK_TAIL = Buffer.from('\n\n\0');
 
+/** With fresh destination names: the queue arguments on SUBSCRIBE and SEND (RabbitMQ drops an unused queue after a minute). */
+const QUEUE_EXPIRY = { 'x-expires': '60000' };
+
 /**
  * @param scenario  an entry of SCENARIOS
  * @param target    { transport, host, port, path }
- * @param opts      { duration, warmup, window, serverPid, drainTimeout, stallTimeout }
+ * @param opts      { duration, warmup, window, serverPid, drainTimeout, stallTimeout, destSuffix }
  */
 export async function runFlow(scenario, target, opts) {
   const dests = scenario.destinations();
+  if (opts.destSuffix) for (const d of dests) d.name += opts.destSuffix;
   const producers = [];
   const consumers = [];
   let producerCount = 0;
@@ -51,11 +55,14 @@ export async function runFlow(scenario, target, opts) {
       // honoured by our broker): the producer window bounds what consumers RECEIVED, not what the
       // server saw ACKed, and ACKs can queue unread behind a busy producer socket.
       const extra = ackMode === 'auto' ? {} : { 'prefetch-count': window };
+      // Fresh destination names (a broker that keeps its queues): RabbitMQ drops each a minute after
+      // its last consumer. SEND declares the queue too, and must name the same arguments.
+      if (opts.destSuffix) Object.assign(extra, QUEUE_EXPIRY);
       await c.client.request(subscribeFrame('0', c.dest.name, ackMode, `sub-${i}`, extra), `sub-${i}`);
     }));
     await Promise.all(producers.map(async (p) => {
       await p.client.open();
-      p.template = sendTemplate(p, target.transport === 'ws');
+      p.template = sendTemplate(p, target.transport === 'ws', opts.destSuffix ? QUEUE_EXPIRY : {});
       p.client.onDrain = () => {
         p.blocked = false;
         schedulePump();
@@ -203,8 +210,8 @@ export async function runFlow(scenario, target, opts) {
 }
 
 /** One SEND on the wire (ws header included) and where its body starts. */
-function sendTemplate(p, ws) {
-  const stompFrame = frame('SEND', { destination: p.dest.name, 'content-length': BODY_SIZE }, bodyTemplate(p.id));
+function sendTemplate(p, ws, extra) {
+  const stompFrame = frame('SEND', { destination: p.dest.name, ...extra, 'content-length': BODY_SIZE }, bodyTemplate(p.id));
   const wire = ws ? Buffer.concat([wsHeader(stompFrame.length), stompFrame]) : stompFrame;
   return { wire, bodyAt: wire.length - 1 - BODY_SIZE };
 }

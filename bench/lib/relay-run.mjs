@@ -10,6 +10,8 @@ import { SCENARIOS } from './scenarios.mjs';
 
 export const RELAY_AIM = 0.75;
 
+let runCount = 0;
+
 /** True when a STOMP broker answers CONNECT (guest/guest) on 127.0.0.1:port. */
 export function brokerAnswers(port) {
   return new Promise((resolve) => {
@@ -60,6 +62,8 @@ export async function runRelayOne(loadScript, relayScript, scenario, target, opt
   }
   // No --gc-signal: it would reach RabbitMQ's VM in the direct runs.
   const args = ['--url', url, '--scenario', scenario, '--duration', String(opts.duration), '--warmup', String(opts.warmup), '--window', String(opts.window)];
+  // RabbitMQ keeps `/queue/...` queues between runs: fresh names, so no run sees an earlier one's messages.
+  args.push('--dest-suffix', `.${process.pid}-${++runCount}`);
   if (pid !== undefined) args.push('--pid', String(pid));
   const result = await runLoad(loadScript, args, { timeoutMs: (opts.warmup + opts.duration + 45) * 1000 });
   return child ? stopServerOf(result, child) : result;

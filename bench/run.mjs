@@ -95,11 +95,14 @@ for (const scenario of opts.scenarios) {
 }
 
 const rows = buildRows(runs, opts.scenarios, opts.transports);
-const { table, notes } = markdownTable(rows);
-console.log(`\n${table}\n`);
-console.log('Ratio = nest-stomp / limit (same load, same run). Aims: throughput ratios ≥ aim; latency p99 and memory per connection ≤ aim.');
-console.log('⚠ marks a run that lost or duplicated messages, stalled or failed.');
-if (notes.length) console.log(`\nNotes:\n${notes.join('\n')}`);
+if (rows.length > 0) {
+  // (`--scenarios ''`: the relay rows only.)
+  const { table, notes } = markdownTable(rows);
+  console.log(`\n${table}\n`);
+  console.log('Ratio = nest-stomp / limit (same load, same run). Aims: throughput ratios ≥ aim; latency p99 and memory per connection ≤ aim.');
+  console.log('⚠ marks a run that lost or duplicated messages, stalled or failed.');
+  if (notes.length) console.log(`\nNotes:\n${notes.join('\n')}`);
+}
 
 // ---- the relay: app + relay + RabbitMQ beside RabbitMQ direct -----------------------------------
 const relayRuns = [];
@@ -124,7 +127,7 @@ if (opts.relay) {
     const relay = relayTable(relayRuns, opts['relay-scenarios']);
     relayRows = relay.rows;
     console.log(`\n${relay.table}\n`);
-    console.log('Ratio = (app + relay + RabbitMQ) / RabbitMQ direct, same load. Aim: the relay costs less than 25 % of direct throughput.');
+    console.log('Ratio = (app + relay + RabbitMQ) / RabbitMQ direct, same load. Aim: the relay costs less than 25 % of direct throughput. A latency row shows the p99 the relay adds instead.');
     console.log('CPU/delivery: CPU time of the server process (RabbitMQ direct, our relay process) per delivered message, medians; steadier than the ratio on a busy machine.');
   }
 }
@@ -140,7 +143,7 @@ writeFileSync(opts.out, JSON.stringify({
   runs,
   relay: relayRows && { rows: relayRows, runs: relayRuns },
 }, null, 2) + '\n');
-console.log(`\n${runs.length} runs in ${seconds} s; results in ${opts.out}`);
+console.log(`\n${runs.length + relayRuns.length} runs in ${seconds} s; results in ${opts.out}`);
 killAll();
 process.exit(0);
 

@@ -570,8 +570,13 @@ export class StompSession implements BrokerClient {
     onFrame(frame: StompFrame): void {
       const session = this.session;
       session.decodingHeaders = frame.headers;
-      session.onFrame(frame);
-      session.decodingHeaders = undefined;
+      // finally: a frame whose handling threw must not stay "the one being decoded" for a later,
+      // asynchronous use of its headers, which would then be handed the next frame's bytes.
+      try {
+        session.onFrame(frame);
+      } finally {
+        session.decodingHeaders = undefined;
+      }
     }
 
     onHeartbeat(): void {}

@@ -116,5 +116,38 @@ for (const broker of EXTERNAL_BROKERS) {
       await delay(700);
       expect(two.server.multiServerUserRegistry.getUser(alice)).toBeUndefined();
     });
+
+    it('a user coming or going is shared at once, not at the next periodic snapshot (10 s by default)', async () => {
+      const registryTopic = `/topic/${unique('registry.')}`;
+      const relay = { userDestinationBroadcast: topic, userRegistryBroadcast: registryTopic };
+      const [one, two] = await Promise.all([startRelayServer(broker, relay, byLogin), startRelayServer(broker, relay, byLogin)]);
+      /** Resolves once instance two's view of `name` is `present`, checked after each snapshot it gets. */
+      const twoSees = (name: string, present: boolean, what: string): Promise<void> =>
+        withTimeout(
+          new Promise<void>((resolve) => {
+            const check = (): void => {
+              if ((two.server.multiServerUserRegistry.getUser(name) !== undefined) !== present) return;
+              two.server.relay!.off('user-registry', onSnapshot);
+              resolve();
+            };
+            const onSnapshot = (): void => queueMicrotask(check);
+            two.server.relay!.on('user-registry', onSnapshot);
+            check();
+          }),
+          3_000,
+          what,
+        );
+      const alice = unique('alice-');
+      const joined = twoSees(alice, true, `instance two to learn that ${alice} connected`);
+      const a1 = await login(one, alice, 'tcp');
+      await joined;
+      // Her second session changes no user: no snapshot for it. Closing both: she is gone, at once.
+      const a2 = await login(one, alice, 'ws');
+      const left = twoSees(alice, false, `instance two to learn that ${alice} left`);
+      await a1.disconnect();
+      expect(two.server.multiServerUserRegistry.getUser(alice)).toBeDefined();
+      await a2.disconnect();
+      await left;
+    });
   });
 }

@@ -54,8 +54,9 @@ export interface StompBrokerRelayOptions {
   userDestinationBroadcast: string | false;
   /**
    * Broker topic where app instances share their user registries (Spring's userRegistryBroadcast):
-   * `server.multiServerUserRegistry` then lists the users of every instance. `false` turns it off.
-   * Default '/topic/nest-stomp.user-registry'.
+   * `server.multiServerUserRegistry` then lists the users of every instance. A snapshot goes out
+   * every `registryExpirationPeriod` / 2 ms and within a second of a user's first session connecting
+   * or last one closing. `false` turns it off. Default '/topic/nest-stomp.user-registry'.
    */
   userRegistryBroadcast: string | false;
   /** A remote registry snapshot not renewed within this many ms is dropped; snapshots go out every half of it. Default 20000 (Spring's). */

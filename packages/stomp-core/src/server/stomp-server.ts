@@ -20,6 +20,7 @@ import { StompBrokerRelay } from '../relay/stomp-broker-relay.js';
 import type { RelayHost } from '../relay/relay-options.js';
 import { UserRegistry } from '../user/user-registry.js';
 import { MultiServerUserRegistry } from '../user/multi-server-user-registry.js';
+import { UserRegistryBroadcast } from '../user/user-registry-broadcast.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { listenTcpEndpoint, type TcpEndpoint, type TcpEndpointOptions } from '../transport/tcp/tcp-transport.js';
 import {
@@ -80,7 +81,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
    * only this instance's without a relay or with `userRegistryBroadcast: false`.
    */
   readonly multiServerUserRegistry: MultiServerUserRegistry;
-  private registryTimer: NodeJS.Timeout | undefined;
+  /** Relay with `userRegistryBroadcast`: when this instance's snapshot goes out. */
+  private registryBroadcast: UserRegistryBroadcast | undefined;
   /** `/user/...` destinations: resolution, delivery and isolation between sessions. */
   readonly userDestinations: UserDestinationResolver;
   /** Compiled destination rules; undefined when there are none. */
@@ -172,11 +174,14 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       }
     });
     if (relay.options.userRegistryBroadcast !== false) {
-      // Spring: a snapshot every registryExpirationPeriod / 2, and at once when the broker (re)appears.
-      const share = (): void => {
-        relay.broadcastRegistry(JSON.stringify(this.multiServerUserRegistry.snapshot()));
-      };
-      relay.on('broker-available', share);
+      // Spring: a snapshot every registryExpirationPeriod / 2, and at once when the broker (re)appears;
+      // ours also soon after a user comes or goes (sessionConnected, sessionClosed).
+      const broadcast = new UserRegistryBroadcast(
+        () => relay.broadcastRegistry(JSON.stringify(this.multiServerUserRegistry.snapshot())),
+        relay.options.registryExpirationPeriod / 2,
+      );
+      this.registryBroadcast = broadcast;
+      relay.on('broker-available', broadcast.shareNow);
       relay.on('user-registry', (instance, text) => {
         try {
           this.multiServerUserRegistry.addRemote(instance, JSON.parse(text));
@@ -184,7 +189,6 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
           // Not a snapshot: ignored (the topic is the broker's, anybody may write to it).
         }
       });
-      this.registryTimer = setInterval(share, relay.options.registryExpirationPeriod / 2).unref();
     }
     relay.start();
   }
@@ -338,7 +342,7 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     for (const session of this.liveSessions.values()) session.connection.destroy();
     await Promise.all([...this.endpoints].map((endpoint) => endpoint.close()));
     this.endpoints.clear();
-    clearInterval(this.registryTimer);
+    this.registryBroadcast?.close();
     this.heartbeatScheduler.close();
     this.connectDeadlines?.close();
     this.deliveryLinger?.close();
@@ -365,7 +369,14 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
   }
 
   sessionConnected(session: StompSession): void {
-    if (session.principal !== undefined) this.userRegistry.addSession(session.id, session.principal.name);
+    const principal = session.principal;
+    if (principal !== undefined) {
+      this.userRegistry.addSession(session.id, principal.name);
+      // Before the event: what a listener sends about this user (a presence line) leaves after it.
+      if (this.registryBroadcast !== undefined && this.userRegistry.getUser(principal.name)?.sessions.size === 1) {
+        this.registryBroadcast.changed();
+      }
+    }
     this.emit('session-connected', session);
   }
 
@@ -388,6 +399,10 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
       else this.perAddress.delete(address);
     }
     this.userRegistry.removeSession(session.id);
+    const principal = session.principal;
+    if (this.registryBroadcast !== undefined && principal !== undefined && this.userRegistry.getUser(principal.name) === undefined) {
+      this.registryBroadcast.changed();
+    }
     // Its user queues hold messages nobody can ever read now.
     const resolved = session.resolvedDestinationsIfAny;
     if (resolved !== undefined) {

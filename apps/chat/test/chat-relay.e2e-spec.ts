@@ -1,10 +1,13 @@
-// The chat demo on the relay (BROKER=relay): two instances share a room through RabbitMQ.
+// The chat demo on the relay (BROKER=relay): two instances share rooms, presence and private
+// messages through RabbitMQ.
 import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { StompServer, StompServerHost } from 'nest-stomp';
 import { chatAddresses, createChatApp } from '../src/chat-app.js';
 import { connectClient, tcpFactory, wsFactory, type TestClient } from '../../../packages/nest-stomp/test/support/stomp-test-clients.js';
 import { describeWithBroker, probeBroker, RABBITMQ, unique } from '../../../test/support/brokers.js';
+import { withTimeout } from '../../../test/support/wait.js';
+import type { PresenceLine, PrivateLine } from '../src/chat/chat-lines.js';
 
 const available = await probeBroker(RABBITMQ);
 
@@ -36,5 +39,66 @@ describeWithBroker(RABBITMQ, available)('chat app on the relay to RabbitMQ', () 
     const received = await inbox.next();
     expect(JSON.parse(received.body)).toEqual(hello);
     expect(received.headers['content-type']).toBe('application/json');
+  });
+
+  /** Resolves once `app`'s multi-server registry lists `user` (checked after each snapshot it gets). */
+  function knows(app: NestExpressApplication, user: string): Promise<void> {
+    const server = app.get(StompServer);
+    return withTimeout(
+      new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (server.multiServerUserRegistry.getUser(user) === undefined) return;
+          server.relay!.off('user-registry', onSnapshot);
+          resolve();
+        };
+        const onSnapshot = (): void => queueMicrotask(check);
+        server.relay!.on('user-registry', onSnapshot);
+        check();
+      }),
+      5_000, // the periodic snapshot comes every 10 s: only the one sent on connect is this soon
+      `the other instance to learn that ${user} is online`,
+    );
+  }
+
+  it('two instances share presence and private messages: users on either are online on both', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const alice = unique('alice-');
+    const bob = unique('bob-');
+    const aliceOnTwo = knows(two, alice);
+    const browser = await connectClient(wsFactory(chatAddresses(one, '127.0.0.1').ws), { login: alice });
+    clients.push(browser);
+    await aliceOnTwo;
+    const bobOnOne = knows(one, bob);
+    const python = await connectClient(tcpFactory(two.get(StompServerHost).tcpEndpoint!.port), { login: bob });
+    clients.push(python);
+    await bobOnOne;
+
+    // Who is online: both, whichever instance answers.
+    for (const client of [browser, python]) {
+      const snapshot = JSON.parse((await (await client.subscribe('/app/presence')).next()).body) as PresenceLine;
+      expect(snapshot.users).toEqual(expect.arrayContaining([alice, bob]));
+    }
+
+    // bob (instance two) to alice (instance one), and back: each sees the line once, in their inbox.
+    const [aliceInbox, bobInbox] = await Promise.all([browser.subscribe('/user/queue/private'), python.subscribe('/user/queue/private')]);
+    const whisper = (client: TestClient, to: string, text: string): void =>
+      client.client.publish({ destination: `/app/private/${to}`, body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } });
+    whisper(python, alice, 'hi from two');
+    for (const inbox of [aliceInbox, bobInbox]) {
+      expect(JSON.parse((await inbox.next()).body) as PrivateLine).toMatchObject({ type: 'private', from: bob, to: alice, text: 'hi from two' });
+    }
+    whisper(browser, bob, 'hi from one');
+    for (const inbox of [bobInbox, aliceInbox]) {
+      expect(JSON.parse((await inbox.next()).body) as PrivateLine).toMatchObject({ type: 'private', from: alice, to: bob, text: 'hi from one' });
+    }
+
+    // alice leaves instance one: bob, on instance two, hears of it.
+    const presence = await python.subscribe('/topic/presence');
+    clients.splice(clients.indexOf(browser), 1);
+    await browser.disconnect();
+    let line: PresenceLine;
+    do line = JSON.parse((await presence.next()).body) as PresenceLine;
+    while (line.user !== alice);
+    expect(line).toEqual({ user: alice, online: false, users: expect.not.arrayContaining([alice]) });
   });
 });

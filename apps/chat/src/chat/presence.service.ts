@@ -6,6 +6,7 @@ import {
   SessionSubscribeEvent,
   SessionUnsubscribeEvent,
   StompMessagingTemplate,
+  StompServer,
 } from 'nest-stomp';
 import { nextLineId, type ChatLine, type PresenceLine } from './chat-lines.js';
 import { RoomDirectory } from './room-directory.service.js';
@@ -25,24 +26,36 @@ interface TrackedSession {
  * while at least one of its sessions is connected, and in a room while one of its sessions
  * subscribes to `/topic/chat.<room>`. Changes go to `/topic/presence` and, as join/leave lines, to
  * the room itself. Anonymous sessions have no presence.
+ *
+ * Online means on any instance: with `BROKER=relay` several chat instances share one RabbitMQ, and
+ * the server's multi-server user registry lists the users of all of them (each instance shares its
+ * users when one comes or goes). Room membership and history stay per instance.
  */
 @Injectable()
 export class PresenceService {
   private readonly sessions = new Map<string, TrackedSession>();
-  /** User → its connected session count. */
-  private readonly users = new Map<string, number>();
 
   constructor(
     private readonly template: StompMessagingTemplate,
     private readonly rooms: RoomDirectory,
+    private readonly server: StompServer,
   ) {}
 
+  /** Everyone online on any instance, sorted. */
   online(): string[] {
-    return [...this.users.keys()].sort();
+    return this.server.multiServerUserRegistry
+      .getUsers()
+      .map((user) => user.name)
+      .sort();
   }
 
   isOnline(user: string): boolean {
-    return this.users.has(user);
+    return this.server.multiServerUserRegistry.getUser(user) !== undefined;
+  }
+
+  /** Sessions of `user` on every instance (the registry has this session already, or no longer). */
+  private sessionCount(user: string): number {
+    return this.server.multiServerUserRegistry.getUser(user)?.sessions.size ?? 0;
   }
 
   @OnStompEvent('session-connected')
@@ -50,9 +63,8 @@ export class PresenceService {
     const user = event.principal?.name;
     if (user === undefined) return;
     this.sessions.set(event.sessionId, { user, rooms: new Map() });
-    const count = this.users.get(user) ?? 0;
-    this.users.set(user, count + 1);
-    if (count === 0) this.announce(user, true);
+    // Only the user's first session anywhere makes news.
+    if (this.sessionCount(user) === 1) this.announce(user, true);
   }
 
   @OnStompEvent('session-subscribe')
@@ -81,13 +93,7 @@ export class PresenceService {
     for (const room of session.rooms.values()) {
       if (this.rooms.leave(room, session.user)) this.line('leave', room, session.user);
     }
-    const count = this.users.get(session.user) ?? 1;
-    if (count > 1) {
-      this.users.set(session.user, count - 1);
-      return;
-    }
-    this.users.delete(session.user);
-    this.announce(session.user, false);
+    if (this.sessionCount(session.user) === 0) this.announce(session.user, false);
   }
 
   private announce(user: string, online: boolean): void {

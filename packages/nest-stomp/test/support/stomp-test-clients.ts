@@ -31,6 +31,11 @@ export class Inbox {
     else this.messages.push(message);
   };
 
+  /** Messages received and not taken by next() yet. */
+  get waiting(): number {
+    return this.messages.length;
+  }
+
   next(): Promise<IMessage> {
     const message = this.messages.shift();
     if (message) return Promise.resolve(message);

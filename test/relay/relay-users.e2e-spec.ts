@@ -2,10 +2,10 @@
 // a user sent by either instance reaches that user's sessions on both, once, and nobody else.
 import type { StompServerInit } from '@nest-stomp/core';
 import { useCleanup } from '../support/cleanup.js';
-import { describeWithBroker, EXTERNAL_BROKERS, probeAll, startRelayServer, unique } from '../support/brokers.js';
+import { describeWithBroker, EXTERNAL_BROKERS, probeAll, registryShows, startRelayServer, unique } from '../support/brokers.js';
 import { connectClient, type TestClient } from '../support/stomp-client.js';
 import type { TestServer } from '../support/test-server.js';
-import { delay, withTimeout } from '../support/wait.js';
+import { delay } from '../support/wait.js';
 
 useCleanup();
 
@@ -95,19 +95,7 @@ for (const broker of EXTERNAL_BROKERS) {
       const c = await login(one, alice, 'ws');
       await c.subscribe('/user/queue/news');
       // Snapshots go out every 300 ms: wait for one of instance one's that lists alice.
-      await withTimeout(
-        new Promise<void>((resolve) => {
-          const check = (): void => {
-            if (two.server.multiServerUserRegistry.getUser(alice) === undefined) return;
-            two.server.relay!.off('user-registry', onSnapshot);
-            resolve();
-          };
-          const onSnapshot = (): void => queueMicrotask(check);
-          two.server.relay!.on('user-registry', onSnapshot);
-        }),
-        5_000,
-        `instance two to learn about ${alice}`,
-      );
+      await registryShows(two.server, alice, true);
       const seen = two.server.multiServerUserRegistry.getUser(alice)!;
       expect([...seen.sessions.keys()]).toEqual([c.connectedFrame.headers.session]);
       expect([...[...seen.sessions.values()][0]!.subscriptions.values()].map((s) => s.destination)).toEqual(['/user/queue/news']);
@@ -121,29 +109,14 @@ for (const broker of EXTERNAL_BROKERS) {
       const registryTopic = `/topic/${unique('registry.')}`;
       const relay = { userDestinationBroadcast: topic, userRegistryBroadcast: registryTopic };
       const [one, two] = await Promise.all([startRelayServer(broker, relay, byLogin), startRelayServer(broker, relay, byLogin)]);
-      /** Resolves once instance two's view of `name` is `present`, checked after each snapshot it gets. */
-      const twoSees = (name: string, present: boolean, what: string): Promise<void> =>
-        withTimeout(
-          new Promise<void>((resolve) => {
-            const check = (): void => {
-              if ((two.server.multiServerUserRegistry.getUser(name) !== undefined) !== present) return;
-              two.server.relay!.off('user-registry', onSnapshot);
-              resolve();
-            };
-            const onSnapshot = (): void => queueMicrotask(check);
-            two.server.relay!.on('user-registry', onSnapshot);
-            check();
-          }),
-          3_000,
-          what,
-        );
+      // 3 s: well under the 10 s between periodic snapshots.
       const alice = unique('alice-');
-      const joined = twoSees(alice, true, `instance two to learn that ${alice} connected`);
+      const joined = registryShows(two.server, alice, true, 3_000);
       const a1 = await login(one, alice, 'tcp');
       await joined;
       // Her second session changes no user: no snapshot for it. Closing both: she is gone, at once.
       const a2 = await login(one, alice, 'ws');
-      const left = twoSees(alice, false, `instance two to learn that ${alice} left`);
+      const left = registryShows(two.server, alice, false, 3_000);
       await a1.disconnect();
       expect(two.server.multiServerUserRegistry.getUser(alice)).toBeDefined();
       await a2.disconnect();

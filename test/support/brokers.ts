@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { StompBrokerRelayInit } from '@nest-stomp/core';
 import { startServer, type TestServer } from './test-server.js';
 import { withTimeout } from './wait.js';
-import type { StompServerInit } from '@nest-stomp/core';
+import type { StompServer, StompServerInit } from '@nest-stomp/core';
 
 /** An external broker the relay tests run against (set up by .ci/run; see README). */
 export interface ExternalBroker {
@@ -94,4 +94,27 @@ export async function startRelayServer(
   const ts = await startServer({ ...init, relay: { host: broker.host, port: broker.port, reconnectDelay: 200, connectTimeout: 5_000, ...relay } });
   await withTimeout(ts.server.relay!.whenAvailable(), 5_000, `the relay's system session to ${broker.name}`);
   return ts;
+}
+
+/**
+ * Resolves once `server`'s multi-server user registry lists `user` (`present`) or no longer does,
+ * checked now and after each registry snapshot the server receives from another instance.
+ */
+export function registryShows(server: StompServer, user: string, present: boolean, timeoutMs = 5_000): Promise<void> {
+  const relay = server.relay!;
+  return withTimeout(
+    new Promise<void>((resolve) => {
+      const check = (): void => {
+        if ((server.multiServerUserRegistry.getUser(user) !== undefined) !== present) return;
+        relay.off('user-registry', onSnapshot);
+        resolve();
+      };
+      // After the server's own listener has taken the snapshot in.
+      const onSnapshot = (): void => queueMicrotask(check);
+      relay.on('user-registry', onSnapshot);
+      check();
+    }),
+    timeoutMs,
+    `the registry to show ${user} ${present ? 'online' : 'gone'}`,
+  );
 }

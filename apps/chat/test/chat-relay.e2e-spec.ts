@@ -5,8 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { StompServer, StompServerHost } from 'nest-stomp';
 import { chatAddresses, createChatApp } from '../src/chat-app.js';
 import { connectClient, tcpFactory, wsFactory, type TestClient } from '../../../packages/nest-stomp/test/support/stomp-test-clients.js';
-import { describeWithBroker, probeBroker, RABBITMQ, unique } from '../../../test/support/brokers.js';
-import { withTimeout } from '../../../test/support/wait.js';
+import { describeWithBroker, probeBroker, RABBITMQ, registryShows, unique } from '../../../test/support/brokers.js';
 import type { PresenceLine, PrivateLine } from '../src/chat/chat-lines.js';
 
 const available = await probeBroker(RABBITMQ);
@@ -41,34 +40,16 @@ describeWithBroker(RABBITMQ, available)('chat app on the relay to RabbitMQ', () 
     expect(received.headers['content-type']).toBe('application/json');
   });
 
-  /** Resolves once `app`'s multi-server registry lists `user` (checked after each snapshot it gets). */
-  function knows(app: NestExpressApplication, user: string): Promise<void> {
-    const server = app.get(StompServer);
-    return withTimeout(
-      new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (server.multiServerUserRegistry.getUser(user) === undefined) return;
-          server.relay!.off('user-registry', onSnapshot);
-          resolve();
-        };
-        const onSnapshot = (): void => queueMicrotask(check);
-        server.relay!.on('user-registry', onSnapshot);
-        check();
-      }),
-      5_000, // the periodic snapshot comes every 10 s: only the one sent on connect is this soon
-      `the other instance to learn that ${user} is online`,
-    );
-  }
-
   it('two instances share presence and private messages: users on either are online on both', async () => {
     const [one, two] = [await instance(), await instance()];
     const alice = unique('alice-');
     const bob = unique('bob-');
-    const aliceOnTwo = knows(two, alice);
+    // 5 s: only the snapshot sent when a user connects comes this soon (the periodic one every 10 s).
+    const aliceOnTwo = registryShows(two.get(StompServer), alice, true);
     const browser = await connectClient(wsFactory(chatAddresses(one, '127.0.0.1').ws), { login: alice });
     clients.push(browser);
     await aliceOnTwo;
-    const bobOnOne = knows(one, bob);
+    const bobOnOne = registryShows(one.get(StompServer), bob, true);
     const python = await connectClient(tcpFactory(two.get(StompServerHost).tcpEndpoint!.port), { login: bob });
     clients.push(python);
     await bobOnOne;

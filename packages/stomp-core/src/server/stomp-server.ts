@@ -372,7 +372,8 @@ export class StompServer extends EventEmitter<StompServerEvents> implements Sess
     const principal = session.principal;
     if (principal !== undefined) {
       this.userRegistry.addSession(session.id, principal.name);
-      // Before the event: what a listener sends about this user (a presence line) leaves after it.
+      // Before the event: a snapshot that leaves at once is ahead of what a listener sends about
+      // this user (a presence line).
       if (this.registryBroadcast !== undefined && this.userRegistry.getUser(principal.name)?.sessions.size === 1) {
         this.registryBroadcast.changed();
       }

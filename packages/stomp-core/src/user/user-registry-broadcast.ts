@@ -10,6 +10,7 @@ export class UserRegistryBroadcast {
   private readonly interval: NodeJS.Timeout;
   private pending: NodeJS.Timeout | undefined = undefined;
   private lastShareAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
 
   /** `share`: sends this instance's snapshot (false when it could not, the broker being away). */
   constructor(
@@ -22,13 +23,15 @@ export class UserRegistryBroadcast {
 
   /** A user's first session here connected, or their last one closed. */
   changed(): void {
-    if (this.pending !== undefined) return;
+    // After close(): sessions closing with the server change nothing the others need to hear now.
+    if (this.pending !== undefined || this.closed) return;
     const wait = this.lastShareAt + this.minInterval - Date.now();
     if (wait <= 0) this.shareNow();
     else this.pending = setTimeout(this.shareNow, wait).unref();
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.interval);
     clearTimeout(this.pending);
     this.pending = undefined;

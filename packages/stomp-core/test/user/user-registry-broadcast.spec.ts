@@ -69,12 +69,13 @@ describe('UserRegistryBroadcast', () => {
     expect(shares).toEqual([0, 10]);
   });
 
-  it('close() stops both the period and a pending change', () => {
+  it('close() stops both the period and a pending change, and later changes share nothing', () => {
     const { shares } = start(2_000, 1_000);
     broadcast!.changed();
     broadcast!.changed();
     broadcast!.close();
     jest.advanceTimersByTime(10_000);
+    broadcast!.changed();
     expect(shares).toEqual([0]);
     expect(jest.getTimerCount()).toBe(0);
   });
